@@ -1,0 +1,193 @@
+"""Graph traversal and the reverse-mode executors: ``backward`` (into ``.grad``) and ``grad`` (returned).
+
+Both walk the graph iteratively (no recursion, so depth is limited only by memory) and apply the
+derivative rules of the op table; neither knows any op by name.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import Any, Iterable, Sequence
+
+from . import float_math as _fm
+from .value import Value, as_float
+
+_by_creation = attrgetter("_seq")
+
+
+def _collect(root: Value) -> tuple[list[Value], list[Value]]:
+    """Split everything ``root`` depends on into (non-leaf nodes in creation order, leaves).
+
+    A depth-first walk with an explicit stack: following the most recent parent first keeps the
+    walk close to creation order, which is also memory order, so the sort after it is cheap.
+    """
+    inner: list[Value] = []
+    leaves: list[Value] = []
+    seen = {root}
+    stack = [root]
+    pop, push, add = stack.pop, stack.append, seen.add
+    keep_inner, keep_leaf = inner.append, leaves.append
+    while stack:
+        node = pop()
+        a = node._a
+        if a is None:
+            keep_leaf(node)
+            continue
+        keep_inner(node)
+        if type(a) is tuple:
+            for p in a:
+                if p not in seen:
+                    add(p)
+                    push(p)
+        else:
+            b = node._b
+            if b is not None and b not in seen:
+                add(b)
+                push(b)
+            if a not in seen:
+                add(a)
+                push(a)
+    inner.sort(key=_by_creation)  # creation order is topological: parents are made first
+    return inner, leaves
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on (itself included), inputs first, each once.
+
+    >>> x = Value(1.0); y = (x + x).exp()
+    >>> [v.op.name if v.op else "leaf" for v in topological_order(y)]
+    ['leaf', 'add', 'exp']
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
+    inner, leaves = _collect(root)
+    order = leaves + inner
+    order.sort(key=_by_creation)
+    return order
+
+
+def _undefined_gradient(node: Value, exc: Exception) -> ValueError:
+    inputs = ", ".join(repr(p.data) for p in node.parents[:4])
+    where = f" (label {node.label!r})" if node.label else ""
+    return ValueError(
+        f"backward: the derivative of {node.op.name}({inputs}){where} is undefined or infinite: {exc}"
+    )
+
+
+def backward(root: Value, grad: float = 1.0) -> None:
+    """Accumulate d(root)/d(leaf) into every leaf's ``.grad``; recompute every intermediate ``.grad``.
+
+    >>> x = Value(2.0); y = x ** 3; backward(y); x.grad
+    12.0
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward needs a Value, got {type(root).__name__}: {root!r}")
+    seed = as_float(grad, "backward's grad")
+    if root._a is None:
+        root.grad += seed
+        return
+    inner, leaves = _collect(root)
+    for node in inner:
+        node.grad = 0.0
+    root.grad = seed
+    m = _fm
+    node = root
+    try:
+        for node in reversed(inner):
+            a = node._a
+            if type(a) is tuple:
+                for p, pg in zip(a, node.op.vjp(m, node.grad, node.data, node.op_arg, *[p.data for p in a])):
+                    p.grad += pg
+                continue
+            b = node._b
+            if b is None:
+                a.grad += node.op.vjp(m, node.grad, node.data, node.op_arg, a.data)[0]
+            else:
+                ga, gb = node.op.vjp(m, node.grad, node.data, node.op_arg, a.data, b.data)
+                a.grad += ga
+                b.grad += gb
+    except (ArithmeticError, ValueError) as exc:
+        raise _undefined_gradient(node, exc) from exc
+    for node in leaves:
+        g = node.grad
+        if g - g:  # inf or nan: say so now instead of letting it spread through training
+            raise ValueError(f"backward produced a non-finite gradient {g!r} for {node!r}")
+
+
+def grad(
+    output: Value,
+    inputs: Value | Sequence[Value],
+    create_graph: bool = False,
+    grad_output: float = 1.0,
+) -> Any:
+    """Return d(output)/d(each input) without touching any ``.grad``.
+
+    With ``create_graph=True`` the results are Values that can be differentiated again, so
+    derivatives of any order work. A single Value as ``inputs`` gives a single result.
+
+    >>> x = Value(2.0); y = x ** 3
+    >>> (dy,) = grad(y, [x], create_graph=True); dy.data
+    12.0
+    >>> grad(dy, x)
+    12.0
+    """
+    single = isinstance(inputs, Value)
+    wanted = [inputs] if single else list(_check_inputs(inputs))
+    if not isinstance(output, Value):
+        raise TypeError(f"grad needs a Value as output, got {type(output).__name__}: {output!r}")
+    order, _leaves = _collect(output)
+    if create_graph:
+        from . import functional as m
+        from .grad_mode import enable_grad
+
+        seed: Any = Value(as_float(grad_output, "grad_output"))
+        with enable_grad():
+            grads = _accumulate(order, output, seed, m, symbolic=True)
+    else:
+        grads = _accumulate(order, output, as_float(grad_output, "grad_output"), _fm, symbolic=False)
+    zero = 0.0
+    results = [grads.get(id(x), zero) for x in wanted]
+    return results[0] if single else results
+
+
+def _check_inputs(inputs: Iterable[Value]) -> Iterable[Value]:
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}: {x!r}")
+        yield x
+
+
+def _accumulate(order: list[Value], output: Value, seed: Any, m: Any, symbolic: bool) -> dict[int, Any]:
+    """Reverse pass into a dict keyed by id(node). Symbolic mode feeds the rules Values, not floats."""
+    grads: dict[int, Any] = {id(output): seed}
+    get = grads.get
+    node = output
+    try:
+        for node in reversed(order):
+            g = get(id(node))
+            if g is None or node._a is None:
+                continue
+            parents = node.parents
+            if symbolic:
+                contributions = node.op.vjp(m, g, node, node.op_arg, *parents)
+            else:
+                contributions = node.op.vjp(m, g, node.data, node.op_arg, *[p.data for p in parents])
+            for p, pg in zip(parents, contributions):
+                key = id(p)
+                previous = get(key)
+                grads[key] = pg if previous is None else previous + pg
+    except (ArithmeticError, ValueError) as exc:
+        raise _undefined_gradient(node, exc) from exc
+    return grads
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Set ``.grad = 0.0`` on each Value (parameters before a new backward pass).
+
+    >>> w = Value(1.0); (w * 3).backward(); zero_grad([w]); w.grad
+    0.0
+    """
+    for i, v in enumerate(values):
+        if not isinstance(v, Value):
+            raise TypeError(f"zero_grad: item {i} must be a Value, got {type(v).__name__}: {v!r}")
+        v.grad = 0.0

@@ -1,0 +1,201 @@
+"""Module-level math that works on Values and on plain numbers alike.
+
+``exp(Value)`` records a node; ``exp(2.0)`` returns a float computed by the same kernel with the
+same checks. This module is also the namespace the derivative rules run against when gradients
+are themselves Values (``grad(..., create_graph=True)``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+from typing import Any, Iterable, Sequence
+
+from . import float_math as _fm
+from . import ops
+from .value import Value, _forward_error, _nonfinite_error, _unary, as_float, make_nary
+
+Number = float | int
+
+
+def _apply(op: ops.Op, x: Any, arg: Any = None) -> Any:
+    if isinstance(x, Value):
+        return _unary(op, x, arg)
+    v = as_float(x, f"{op.name}'s argument")
+    try:
+        y = op.forward(_fm, arg, v)
+    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+        raise _forward_error(op, (Value(v),), arg, exc) from None
+    if y - y:
+        raise _nonfinite_error(op, (Value(v),), y)
+    return y
+
+
+def exp(x: Value | Number) -> Value | float:
+    """e**x. ``exp(0.0) == 1.0``"""
+    return _apply(ops.EXP, x)
+
+
+def log(x: Value | Number) -> Value | float:
+    """Natural logarithm, x > 0. ``log(1.0) == 0.0``"""
+    return _apply(ops.LOG, x)
+
+
+def sqrt(x: Value | Number) -> Value | float:
+    """Square root, x >= 0. ``sqrt(4) == 2.0``"""
+    return _apply(ops.SQRT, x)
+
+
+def sin(x: Value | Number) -> Value | float:
+    """Sine. ``sin(0) == 0.0``"""
+    return _apply(ops.SIN, x)
+
+
+def cos(x: Value | Number) -> Value | float:
+    """Cosine. ``cos(0) == 1.0``"""
+    return _apply(ops.COS, x)
+
+
+def tan(x: Value | Number) -> Value | float:
+    """Tangent. ``tan(0) == 0.0``"""
+    return _apply(ops.TAN, x)
+
+
+def tanh(x: Value | Number) -> Value | float:
+    """Hyperbolic tangent. ``tanh(0) == 0.0``"""
+    return _apply(ops.TANH, x)
+
+
+def sigmoid(x: Value | Number) -> Value | float:
+    """1 / (1 + e^-x), finite for any finite x. ``sigmoid(0) == 0.5``"""
+    return _apply(ops.SIGMOID, x)
+
+
+def relu(x: Value | Number) -> Value | float:
+    """max(0, x). ``relu(-1) == 0.0``"""
+    return _apply(ops.RELU, x)
+
+
+def leaky_relu(x: Value | Number, slope: float = 0.01) -> Value | float:
+    """x if x > 0 else slope·x. ``leaky_relu(-1, 0.1) == -0.1``"""
+    return _apply(ops.LEAKY_RELU, x, as_float(slope, "leaky_relu slope"))
+
+
+def elu(x: Value | Number, alpha: float = 1.0) -> Value | float:
+    """x if x > 0 else alpha·(eˣ − 1). ``elu(2.0) == 2.0``"""
+    return _apply(ops.ELU, x, as_float(alpha, "elu alpha"))
+
+
+def gelu(x: Value | Number) -> Value | float:
+    """Exact GELU x·Φ(x). ``gelu(0) == 0.0``"""
+    return _apply(ops.GELU, x)
+
+
+def softplus(x: Value | Number) -> Value | float:
+    """log(1 + eˣ), finite for any finite x. ``softplus(-1000) == 0.0``"""
+    return _apply(ops.SOFTPLUS, x)
+
+
+def silu(x: Value | Number) -> Value | float:
+    """x·σ(x). ``silu(0) == 0.0``"""
+    return _apply(ops.SILU, x)
+
+
+def erf(x: Value | Number) -> Value | float:
+    """Gauss error function. ``erf(0) == 0.0``"""
+    return _apply(ops.ERF, x)
+
+
+def power(x: Value | Number, exponent: Value | Number) -> Value | float:
+    """x ** exponent with the engine's domain checks. ``power(2, 3) == 8.0``"""
+    if isinstance(x, Value) or isinstance(exponent, Value):
+        return x ** exponent if isinstance(x, Value) else exponent.__rpow__(x)
+    return _fm.power(as_float(x, "the base"), as_float(exponent, "the exponent"))
+
+
+def sum(values: Iterable[Value | Number]) -> Value | float:
+    """One n-ary node adding all ``values`` (plain numbers become constants).
+
+    >>> a, b = Value(1.0), Value(2.0)
+    >>> s = sum([a, b, 3]); s.data, len(s.parents)
+    (6.0, 3)
+    """
+    items = _as_sequence(values, "sum")
+    if not any(isinstance(v, Value) for v in items):
+        return builtins.sum(as_float(v, "sum item") for v in items)
+    return make_nary(ops.SUM, tuple(_as_node(v, "sum") for v in items))
+
+
+def dot(ws: Sequence[Value | Number], xs: Sequence[Value | Number]) -> Value | float:
+    """Σ wᵢ·xᵢ as ONE node whose parents are the Values among ``ws`` and ``xs``.
+
+    When one side is all plain numbers (a layer's input features, say) they are stored with the
+    op instead of becoming nodes, so a neuron over raw inputs costs one node.
+
+    >>> w = [Value(0.0), Value(1.0)]
+    >>> dot(w, [2, 3]).data
+    3.0
+    """
+    ws, xs = _as_sequence(ws, "dot"), _as_sequence(xs, "dot")
+    if len(ws) != len(xs):
+        raise ValueError(f"dot needs two sequences of equal length, got {len(ws)} and {len(xs)}")
+    w_values = [isinstance(w, Value) for w in ws]
+    x_values = [isinstance(x, Value) for x in xs]
+    if all(w_values) and not any(x_values) and ws:
+        return make_nary(ops.DOTC, tuple(ws), tuple(as_float(x, "dot input") for x in xs))
+    if all(x_values) and not any(w_values) and xs:
+        return make_nary(ops.DOTC, tuple(xs), tuple(as_float(w, "dot weight") for w in ws))
+    if not any(w_values) and not any(x_values):
+        return _fm.dot([as_float(w, "dot weight") for w in ws], [as_float(x, "dot input") for x in xs])
+    return make_nary(ops.DOT, tuple(_as_node(v, "dot") for v in (*ws, *xs)))
+
+
+def _as_sequence(values: Any, name: str) -> list:
+    if isinstance(values, (Value, str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} expects an iterable of Values or numbers, got {type(values).__name__}: {values!r}")
+    return list(values)
+
+
+def _as_node(v: Any, name: str) -> Value:
+    if isinstance(v, Value):
+        return v
+    if isinstance(v, numbers.Real):
+        return Value(v)
+    raise TypeError(f"{name} items must be Values or real numbers, got {type(v).__name__}: {v!r}")
+
+
+# ----- helpers the derivative rules use (their float versions live in float_math) -----------------
+
+
+def step(x: Value | Number) -> float:
+    """Heaviside step of x's value (0 at 0). A constant: the derivative of relu carries no gradient."""
+    return _fm.step(x.data if isinstance(x, Value) else x)
+
+
+def sign(x: Value | Number) -> float:
+    """Sign of x's value (0 at 0). A constant: the derivative of abs carries no gradient."""
+    return _fm.sign(x.data if isinstance(x, Value) else x)
+
+
+def xlogy(y: Value | Number, x: Value | Number) -> Value | float:
+    """y·log(x), 0 where y is 0: the exponent's derivative of x**b."""
+    y_data = y.data if isinstance(y, Value) else y
+    if y_data == 0.0:
+        return 0.0
+    x_data = x.data if isinstance(x, Value) else x
+    _fm.xlogy(y_data, x_data)  # raises the same clear error for a base <= 0
+    return y * log(x)
+
+
+_SQRT_HALF = 0.7071067811865476
+_INV_SQRT_2PI = 0.3989422804014327
+
+
+def normal_cdf(x: Value | Number) -> Value | float:
+    """Φ(x), the standard normal CDF."""
+    return 0.5 * (1.0 + erf(x * _SQRT_HALF))
+
+
+def normal_pdf(x: Value | Number) -> Value | float:
+    """φ(x), the standard normal density."""
+    return _INV_SQRT_2PI * exp(-0.5 * x * x)

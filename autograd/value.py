@@ -1,0 +1,340 @@
+"""The Value: one float, its gradient, and the op and ordered parents that produced it.
+
+A node stores its parents in two slots (``_a``, ``_b``) rather than a tuple, and n-ary ops keep
+one tuple in ``_a``: every container object costs the garbage collector time, so a binary node
+is a single tracked object. Nothing refers back from a parent to a child, so a dropped graph is
+freed by reference counting alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from typing import Any
+
+from . import float_math as _fm
+from .ops import (
+    ABS, ADD, COS, DIV, ELU, ERF, EXP, GELU, LEAKY_RELU, LOG, MUL, NEG, POW, POWC, RELU, SIGMOID,
+    SILU, SIN, SOFTPLUS, SQRT, SUB, TAN, TANH, Op,
+)
+
+# Read on every op; switched by grad_mode.no_grad (a module global is the cheapest flag to read).
+_grad_enabled = True
+# Creation order is a topological order: a node is always made after its parents.
+_next_seq = itertools.count().__next__
+
+_DOMAIN_HINTS = {
+    "log": "log(x) needs x > 0",
+    "sqrt": "sqrt(x) needs x >= 0",
+    "pow": "a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
+    "powc": "x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
+    "div": "division by zero",
+}
+
+
+def as_float(x: Any, what: str = "Value data") -> float:
+    """Return ``x`` as a float if it is a real number (int, float, bool, numpy scalar), else raise.
+
+    >>> as_float(3)
+    3.0
+    """
+    if type(x) is float:
+        result = x
+    elif isinstance(x, numbers.Real) and not isinstance(x, Value):
+        result = float(x)
+    elif isinstance(x, Value):
+        raise TypeError(f"{what} must be a plain number, not a Value (use the Value itself, or its .data)")
+    else:
+        raise TypeError(f"{what} must be a real number (int, float, bool or numpy scalar), got {type(x).__name__}: {x!r}")
+    if result - result:  # true only for inf and nan
+        raise ValueError(f"{what} must be finite, got {result!r}")
+    return result
+
+
+def _describe(v: "Value") -> str:
+    return f"{v.data!r} (label {v.label!r})" if v.label else repr(v.data)
+
+
+def _forward_error(op: Op, inputs: tuple, arg: Any, exc: Exception) -> Exception:
+    shown = ", ".join(_describe(v) for v in inputs)
+    if arg is not None:
+        shown += f", {arg!r}"
+    if isinstance(exc, OverflowError):
+        return OverflowError(f"{op.name}({shown}) overflows: the result is too large for a float")
+    hint = _DOMAIN_HINTS.get(op.name, str(exc))
+    cls = ZeroDivisionError if isinstance(exc, ZeroDivisionError) else ValueError
+    return cls(f"{op.name}({shown}) is undefined: {hint}")
+
+
+def _nonfinite_error(op: Op, inputs: tuple, result: float) -> Exception:
+    shown = ", ".join(_describe(v) for v in inputs)
+    return OverflowError(f"{op.name}({shown}) gives {result!r}: the result is not a finite float")
+
+
+class Value:
+    """A scalar that remembers how it was computed, so gradients can flow back through it.
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> y.data, x.grad
+    (10.0, 7.0)
+    """
+
+    __slots__ = ("data", "grad", "op", "op_arg", "label", "group", "_a", "_b", "_seq", "__weakref__")
+    # Make numpy scalars on the left defer to our reflected operators instead of building arrays.
+    __array_ufunc__ = None
+
+    data: float
+    grad: float
+    op: Op | None
+    op_arg: Any
+    label: str
+    group: str | None
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        if type(label) is not str:
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = as_float(data)
+        self.grad = 0.0
+        self.op = None
+        self.op_arg = None
+        self.label = label
+        self.group = None
+        self._a = None
+        self._b = None
+        self._seq = _next_seq()
+
+    # ----- graph structure -------------------------------------------------------------------
+    @property
+    def parents(self) -> tuple["Value", ...]:
+        """The inputs of the op that made this Value, in order, duplicates kept (``a + a`` → ``(a, a)``)."""
+        a = self._a
+        if a is None:
+            return ()
+        if type(a) is tuple:
+            return a
+        b = self._b
+        return (a,) if b is None else (a, b)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Values made by the user (or under ``no_grad``): they have no parents."""
+        return self._a is None
+
+    def __repr__(self) -> str:
+        parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        if self.op is not None:
+            parts.append(f"op={self.op.name!r}")
+        return f"Value({', '.join(parts)})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Ordering compares data; equality stays identity so Values can live in sets and dicts.
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _data_of(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _data_of(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _data_of(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _data_of(other)
+
+
+    # ----- arithmetic ------------------------------------------------------------------------
+    def __add__(self, other: Any) -> "Value":
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other: Any) -> "Value":
+        return _binary(ADD, other, self)
+
+    def __sub__(self, other: Any) -> "Value":
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other: Any) -> "Value":
+        return _binary(SUB, other, self)
+
+    def __mul__(self, other: Any) -> "Value":
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other: Any) -> "Value":
+        return _binary(MUL, other, self)
+
+    def __truediv__(self, other: Any) -> "Value":
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> "Value":
+        return _binary(DIV, other, self)
+
+    def __pow__(self, exponent: Any) -> "Value":
+        if isinstance(exponent, Value):
+            return _binary(POW, self, exponent)
+        return _unary(POWC, self, as_float(exponent, "the exponent"))
+
+    def __rpow__(self, base: Any) -> "Value":
+        return _binary(POW, base, self)
+
+    def __neg__(self) -> "Value":
+        return _unary(NEG, self)
+
+    def __pos__(self) -> "Value":
+        return self
+
+    def __abs__(self) -> "Value":
+        return _unary(ABS, self)
+
+    # ----- functions -------------------------------------------------------------------------
+    def exp(self) -> "Value":
+        """e**self. ``Value(0.0).exp().data == 1.0``"""
+        return _unary(EXP, self)
+
+    def log(self) -> "Value":
+        """Natural log; ValueError for self <= 0. ``Value(1.0).log().data == 0.0``"""
+        return _unary(LOG, self)
+
+    def sqrt(self) -> "Value":
+        """Square root; ValueError for self < 0. ``Value(9).sqrt().data == 3.0``"""
+        return _unary(SQRT, self)
+
+    def sin(self) -> "Value":
+        """Sine. ``Value(0).sin().data == 0.0``"""
+        return _unary(SIN, self)
+
+    def cos(self) -> "Value":
+        """Cosine. ``Value(0).cos().data == 1.0``"""
+        return _unary(COS, self)
+
+    def tan(self) -> "Value":
+        """Tangent. ``Value(0).tan().data == 0.0``"""
+        return _unary(TAN, self)
+
+    def tanh(self) -> "Value":
+        """Hyperbolic tangent. ``Value(0).tanh().data == 0.0``"""
+        return _unary(TANH, self)
+
+    def sigmoid(self) -> "Value":
+        """Logistic function, stable for large |x|. ``Value(0).sigmoid().data == 0.5``"""
+        return _unary(SIGMOID, self)
+
+    def relu(self) -> "Value":
+        """max(0, x). ``Value(-2).relu().data == 0.0``"""
+        return _unary(RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> "Value":
+        """x if x > 0 else slope·x. ``Value(-2).leaky_relu(0.1).data == -0.2``"""
+        return _unary(LEAKY_RELU, self, as_float(slope, "leaky_relu slope"))
+
+    def elu(self, alpha: float = 1.0) -> "Value":
+        """x if x > 0 else alpha·(eˣ − 1). ``Value(1).elu().data == 1.0``"""
+        return _unary(ELU, self, as_float(alpha, "elu alpha"))
+
+    def gelu(self) -> "Value":
+        """Exact GELU x·Φ(x) (the erf form). ``Value(0).gelu().data == 0.0``"""
+        return _unary(GELU, self)
+
+    def softplus(self) -> "Value":
+        """log(1 + eˣ), stable for large |x|. ``Value(0).softplus().data == math.log(2)``"""
+        return _unary(SOFTPLUS, self)
+
+    def silu(self) -> "Value":
+        """x·σ(x) (swish). ``Value(0).silu().data == 0.0``"""
+        return _unary(SILU, self)
+
+    def erf(self) -> "Value":
+        """Gauss error function. ``Value(0).erf().data == 0.0``"""
+        return _unary(ERF, self)
+
+    # ----- gradients -------------------------------------------------------------------------
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every Value this one depends on with d(self)/d(that Value).
+
+        Leaf gradients accumulate across calls (zero them with ``zero_grad``); intermediate
+        gradients are recomputed from scratch on every call. ``grad`` seeds d(self)/d(self).
+
+        >>> x = Value(3.0); y = x * x; y.backward(); x.grad
+        6.0
+        """
+        from .backprop import backward
+
+        backward(self, grad)
+
+
+_new_value = object.__new__
+
+
+def _node(data: float, op: Op, a: Any, b: Any = None, arg: Any = None) -> Value:
+    """Make an op's result without __init__'s checks (its inputs were checked already)."""
+    v = _new_value(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.group = None
+    v._seq = _next_seq()
+    if _grad_enabled:
+        v.op = op
+        v.op_arg = arg
+        v._a = a
+        v._b = b
+    else:
+        v.op = v.op_arg = v._a = v._b = None
+    return v
+
+
+def _constant(x: Any, op: Op) -> Value:
+    """Wrap a plain number met in an expression (``3 * x``) as a leaf Value."""
+    if type(x) is float and not x - x:  # the common case, without __init__'s generic checks
+        v = _new_value(Value)
+        v.data = x
+        v.grad = 0.0
+        v.label = ""
+        v.group = v.op = v.op_arg = v._a = v._b = None
+        v._seq = _next_seq()
+        return v
+    if isinstance(x, numbers.Real):
+        return Value(x)
+    raise TypeError(f"unsupported operand for {op.name}: {type(x).__name__} {x!r} (expected a Value or a real number)")
+
+
+def _data_of(x: Any) -> float:
+    return x.data if isinstance(x, Value) else as_float(x, "compared value")
+
+
+def _unary(op: Op, x: Value, arg: Any = None) -> Value:
+    try:
+        y = op.forward(_fm, arg, x.data)
+    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+        raise _forward_error(op, (x,), arg, exc) from None
+    if y - y:  # inf or nan
+        raise _nonfinite_error(op, (x,), y)
+    return _node(y, op, x, None, arg)
+
+
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    if type(a) is not Value:
+        a = a if isinstance(a, Value) else _constant(a, op)
+    if type(b) is not Value:
+        b = b if isinstance(b, Value) else _constant(b, op)
+    try:
+        y = op.forward(_fm, None, a.data, b.data)
+    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+        raise _forward_error(op, (a, b), None, exc) from None
+    if y - y:
+        raise _nonfinite_error(op, (a, b), y)
+    return _node(y, op, a, b)
+
+
+def make_nary(op: Op, parents: tuple, arg: Any = None) -> Value:
+    """Make one node of an n-ary op (``sum``, ``dot``) over a tuple of Value parents."""
+    try:
+        y = op.forward(_fm, arg, *[p.data for p in parents])
+    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+        raise _forward_error(op, parents, arg, exc) from None
+    if y - y:
+        raise _nonfinite_error(op, parents, y)
+    return _node(y, op, parents, None, arg)
