@@ -10,7 +10,7 @@
 
 from .backprop import backward, grad, topological_order, zero_grad
 from .functional import (
-    cos, dot, elu, erf, exp, gelu, leaky_relu, log, power, relu, sigmoid, silu, sin, softplus, sqrt,
+    cos, dot, elu, erf, exp, gelu, leaky_relu, log, power, relu, sigmoid, sign, silu, sin, softplus, sqrt,
     sum, tan, tanh,
 )
 from .expression import Expression, evaluate, parse
@@ -24,6 +24,6 @@ __all__ = [
     "backward", "grad", "topological_order", "zero_grad",
     "parse", "evaluate", "Expression", "gradcheck", "GradcheckReport",
     "no_grad", "enable_grad", "is_grad_enabled",
-    "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
+    "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "sign", "relu", "leaky_relu", "elu",
     "gelu", "softplus", "silu", "erf", "power", "sum", "dot",
 ]

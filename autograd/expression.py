@@ -18,7 +18,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     name: getattr(F, name)
     for name in (
         "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
-        "gelu", "softplus", "silu", "erf",
+        "gelu", "softplus", "silu", "erf", "sign",
     )
 }
 FUNCTIONS["abs"] = abs
@@ -95,7 +95,7 @@ def parse(source: str) -> Expression:
     >>> parse("__import__('os')")
     Traceback (most recent call last):
     ...
-    ValueError: unknown function '__import__' (known: abs, cos, elu, erf, exp, gelu, leaky_relu, log, relu, sigmoid, silu, sin, softplus, sqrt, tan, tanh)
+    ValueError: unknown function '__import__' (known: abs, cos, elu, erf, exp, gelu, leaky_relu, log, relu, sigmoid, sign, silu, sin, softplus, sqrt, tan, tanh)
       __import__('os')
       ^^^^^^^^^^
     """

@@ -172,9 +172,12 @@ def step(x: Value | Number) -> float:
     return _fm.step(x.data if isinstance(x, Value) else x)
 
 
-def sign(x: Value | Number) -> float:
-    """Sign of x's value (0 at 0). A constant: the derivative of abs carries no gradient."""
-    return _fm.sign(x.data if isinstance(x, Value) else x)
+def sign(x: Value | Number) -> Value | float:
+    """−1, 0 or 1. On a Value it records a node whose gradient is 0 (the perceptron's step).
+
+    It also serves the rule of abs, whose derivative is sign(x).
+    """
+    return _apply(ops.SIGN, x)
 
 
 def xlogy(y: Value | Number, x: Value | Number) -> Value | float:

@@ -130,6 +130,12 @@ SILU = _op(
     "∂/∂x = σ(x)·(1 + x·(1 − σ(x)))",
 )
 ABS = _op("abs", "|·|", 1, lambda m, arg, x: abs(x), lambda m, g, y, arg, x: (g * m.sign(x),), "∂/∂x = sign(x)")
+SIGN = _op(
+    "sign", "sign", 1,
+    lambda m, arg, x: m.sign(x),
+    lambda m, g, y, arg, x: (g * 0.0,),
+    "∂/∂x = 0 (a step: no gradient flows, as in the perceptron)",
+)
 ERF = _op(
     "erf", "erf", 1,
     lambda m, arg, x: m.erf(x),

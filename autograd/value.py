@@ -15,7 +15,7 @@ from typing import Any
 from . import float_math as _fm
 from .ops import (
     ABS, ADD, COS, DIV, ELU, ERF, EXP, GELU, LEAKY_RELU, LOG, MUL, NEG, POW, POWC, RELU, SIGMOID,
-    SILU, SIN, SOFTPLUS, SQRT, SUB, TAN, TANH, Op,
+    SIGN, SILU, SIN, SOFTPLUS, SQRT, SUB, TAN, TANH, Op,
 )
 
 # Read on every op; switched by grad_mode.no_grad (a module global is the cheapest flag to read).
@@ -245,6 +245,10 @@ class Value:
     def silu(self) -> "Value":
         """x·σ(x) (swish). ``Value(0).silu().data == 0.0``"""
         return _unary(SILU, self)
+
+    def sign(self) -> "Value":
+        """−1, 0 or 1; its gradient is 0 everywhere (the perceptron's step). ``Value(-3).sign().data == -1.0``"""
+        return _unary(SIGN, self)
 
     def erf(self) -> "Value":
         """Gauss error function. ``Value(0).erf().data == 0.0``"""
