@@ -6,49 +6,50 @@ derivative rules of the op table; neither knows any op by name.
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any, Iterable, Sequence
 
 from . import float_math as _fm
 from .value import Value, as_float
 
-_by_creation = attrgetter("_seq")
+def _walk(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on, each after all of its parents (a post-order depth-first walk).
 
-
-def _collect(root: Value) -> tuple[list[Value], list[Value]]:
-    """Split everything ``root`` depends on into (non-leaf nodes in creation order, leaves).
-
-    A depth-first walk with an explicit stack: following the most recent parent first keeps the
-    walk close to creation order, which is also memory order, so the sort after it is cheap.
+    The walk keeps an explicit stack (no recursion, so depth is limited only by memory) and marks
+    visited nodes in their ``_mark`` slot: a fresh marker object per walk, so no reset pass is
+    needed, and no set of visited nodes whose lookups would miss the cache on big graphs.
     """
-    inner: list[Value] = []
-    leaves: list[Value] = []
-    seen = {root}
+    opened, done = object(), object()
+    order: list[Value] = []
     stack = [root]
-    pop, push, add = stack.pop, stack.append, seen.add
-    keep_inner, keep_leaf = inner.append, leaves.append
+    pop, push, keep = stack.pop, stack.append, order.append
     while stack:
-        node = pop()
-        a = node._a
-        if a is None:
-            keep_leaf(node)
-            continue
-        keep_inner(node)
-        if type(a) is tuple:
-            for p in a:
-                if p not in seen:
-                    add(p)
-                    push(p)
+        node = stack[-1]
+        mark = node._mark
+        if mark is done:
+            pop()
+        elif mark is opened:  # all parents are in order now
+            node._mark = done
+            pop()
+            keep(node)
         else:
-            b = node._b
-            if b is not None and b not in seen:
-                add(b)
-                push(b)
-            if a not in seen:
-                add(a)
-                push(a)
-    inner.sort(key=_by_creation)  # creation order is topological: parents are made first
-    return inner, leaves
+            a = node._a
+            if a is None:
+                node._mark = done
+                pop()
+                keep(node)
+                continue
+            node._mark = opened
+            if type(a) is tuple:
+                for p in reversed(a):
+                    if p._mark is not done:
+                        push(p)
+            else:
+                b = node._b
+                if b is not None and b._mark is not done:
+                    push(b)
+                if a._mark is not done:
+                    push(a)
+    return order
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -60,10 +61,7 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
-    inner, leaves = _collect(root)
-    order = leaves + inner
-    order.sort(key=_by_creation)
-    return order
+    return _walk(root)
 
 
 def _undefined_gradient(node: Value, exc: Exception) -> ValueError:
@@ -86,15 +84,18 @@ def backward(root: Value, grad: float = 1.0) -> None:
     if root._a is None:
         root.grad += seed
         return
-    inner, leaves = _collect(root)
-    for node in inner:
-        node.grad = 0.0
+    order = _walk(root)
+    for node in order:
+        if node._a is not None:
+            node.grad = 0.0
     root.grad = seed
     m = _fm
     node = root
     try:
-        for node in reversed(inner):
+        for node in reversed(order):
             a = node._a
+            if a is None:
+                continue
             if type(a) is tuple:
                 for p, pg in zip(a, node.op.vjp(m, node.grad, node.data, node.op_arg, *[p.data for p in a])):
                     p.grad += pg
@@ -108,7 +109,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 b.grad += gb
     except (ArithmeticError, ValueError) as exc:
         raise _undefined_gradient(node, exc) from exc
-    for node in leaves:
+    for node in order:
         g = node.grad
         if g - g:  # inf or nan: say so now instead of letting it spread through training
             raise ValueError(f"backward produced a non-finite gradient {g!r} for {node!r}")
@@ -135,7 +136,7 @@ def grad(
     wanted = [inputs] if single else list(_check_inputs(inputs))
     if not isinstance(output, Value):
         raise TypeError(f"grad needs a Value as output, got {type(output).__name__}: {output!r}")
-    order, _leaves = _collect(output)
+    order = _walk(output)
     if create_graph:
         from . import functional as m
         from .grad_mode import enable_grad

@@ -34,12 +34,23 @@ _BINARY = {
 _MAX_LENGTH = 10_000
 
 
-def _point_at(source: str, node: ast.AST | None, message: str) -> ValueError:
+def _point_at(source: str, node: ast.AST | None, message: str, cls: type[Exception] = ValueError) -> Exception:
     col = getattr(node, "col_offset", None)
     if col is None:
-        return ValueError(f"{message}\n  {source}")
+        return cls(f"{message}\n  {source}")
     end = getattr(node, "end_col_offset", None) or col + 1
-    return ValueError(f"{message}\n  {source}\n  {' ' * col}{'^' * max(1, end - col)}")
+    return cls(f"{message}\n  {source}\n  {' ' * col}{'^' * max(1, end - col)}")
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """The operands of a node parse() accepted, in evaluation order."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
 
 
 @dataclass(frozen=True)
@@ -69,22 +80,47 @@ class Expression:
             name: v if isinstance(v, Value) else Value(as_float(v, f"variable {name}"), label=name)
             for name, v in values.items()
         }
-        result = self._build(self.tree.body, leaves)
+        result = self._build(leaves)
         return result if isinstance(result, Value) else Value(result)
 
-    def _build(self, node: ast.AST, leaves: dict[str, Value]) -> Any:
-        # Safe by construction: parse() already rejected every node type not handled here.
-        if isinstance(node, ast.Constant):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            return leaves[node.id] if node.id in leaves else CONSTANTS[node.id]
-        if isinstance(node, ast.UnaryOp):
-            operand = self._build(node.operand, leaves)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.BinOp):
-            return _BINARY[type(node.op)](self._build(node.left, leaves), self._build(node.right, leaves))
-        assert isinstance(node, ast.Call)
-        return FUNCTIONS[node.func.id](*(self._build(a, leaves) for a in node.args))
+    def _build(self, leaves: dict[str, Value]) -> Any:
+        # Post-order over an explicit stack, so a deeply nested expression cannot hit the recursion
+        # limit. Safe by construction: parse() already rejected every node type not handled here.
+        results: list[Any] = []
+        stack: list[tuple[ast.AST, bool]] = [(self.tree.body, False)]
+        while stack:
+            node, operands_ready = stack.pop()
+            if isinstance(node, ast.Constant):
+                results.append(float(node.value))
+            elif isinstance(node, ast.Name):
+                results.append(leaves[node.id] if node.id in leaves else CONSTANTS[node.id])
+            elif not operands_ready:
+                stack.append((node, True))
+                stack += [(child, False) for child in reversed(_children(node))]
+            else:
+                count = len(_children(node))
+                operands = results[len(results) - count:]
+                del results[len(results) - count:]
+                results.append(self._apply(node, operands))
+        return results[0]
+
+    def _apply(self, node: ast.AST, operands: list[Any]) -> Any:
+        """One operator or call; an engine error gets a caret under the text that caused it."""
+        folding = not any(isinstance(x, Value) for x in operands)
+        if folding:
+            # Fold constants through a leaf Value: plain float arithmetic would give a complex
+            # (-8)**0.5 or a bare "float division by zero" instead of the engine's checks.
+            operands[0] = Value(operands[0])
+        try:
+            if isinstance(node, ast.UnaryOp):
+                result = -operands[0] if isinstance(node.op, ast.USub) else operands[0]
+            elif isinstance(node, ast.BinOp):
+                result = _BINARY[type(node.op)](*operands)
+            else:
+                result = FUNCTIONS[node.func.id](*operands)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise _point_at(self.source, node, str(exc), type(exc)) from None
+        return result.data if folding else result
 
 
 def parse(source: str) -> Expression:
@@ -111,6 +147,9 @@ def parse(source: str) -> Expression:
     except SyntaxError as exc:
         col = (exc.offset or 1) - 1
         raise ValueError(f"not a valid expression: {exc.msg}\n  {text}\n  {' ' * col}^") from None
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on very deep nesting (----x, 2**2**...**x) with these.
+        raise ValueError(f"expression is nested too deeply to parse ({len(text)} characters)") from None
     variables: list[str] = []
     pending: list[ast.AST] = [tree.body]  # an explicit stack: deep nesting cannot overflow
     while pending:
@@ -129,6 +168,12 @@ def _check(text: str, node: ast.AST, variables: list[str]) -> None:
     if isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
             raise _point_at(text, node, f"only numbers are allowed as constants, found {node.value!r}")
+        try:
+            finite = math.isfinite(node.value)
+        except OverflowError:  # an int beyond the float range
+            finite = False
+        if not finite:
+            raise _point_at(text, node, "this number is too large for a float")
     elif isinstance(node, ast.Name):
         if not node.id.isidentifier() or node.id.startswith("_"):
             raise _point_at(text, node, f"name {node.id!r} is not allowed")

@@ -109,7 +109,7 @@ def erf(x: Value | Number) -> Value | float:
 def power(x: Value | Number, exponent: Value | Number) -> Value | float:
     """x ** exponent with the engine's domain checks. ``power(2, 3) == 8.0``"""
     if isinstance(x, Value) or isinstance(exponent, Value):
-        return x ** exponent if isinstance(x, Value) else exponent.__rpow__(x)
+        return x ** exponent if isinstance(x, Value) else exponent.__rpow__(as_float(x, "the base"))
     return _fm.power(as_float(x, "the base"), as_float(exponent, "the exponent"))
 
 

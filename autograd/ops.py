@@ -31,6 +31,13 @@ class Op:
     forward: Callable
     vjp: Callable
     derivative: str
+    template: str = "{symbol}"
+
+    def describe(self, arg: object = None) -> str:
+        """How a picture labels this op, with its constant filled in: ``MULC.describe(3.0) == '× 3'``."""
+        if arg is None or isinstance(arg, tuple):
+            return self.symbol
+        return self.template.format(symbol=self.symbol, c=f"{arg:g}")
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -54,8 +61,8 @@ _TWO_OVER_SQRT_PI = 1.1283791670955126  # d/dx erf(x) = (2/√π)·e^(−x²)
 OPS: dict[str, Op] = {}
 
 
-def _op(name, symbol, arity, forward, vjp, derivative) -> Op:
-    op = Op(name, symbol, arity, forward, vjp, derivative)
+def _op(name, symbol, arity, forward, vjp, derivative, template="{symbol}") -> Op:
+    op = Op(name, symbol, arity, forward, vjp, derivative, template)
     OPS[name] = op
     return op
 
@@ -77,14 +84,36 @@ POW = _op(
     "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a",
 )
 
-# Unary ops: parent (x,). ``arg`` carries the constant of powc, leaky_relu and elu.
-NEG = _op("neg", "−", 1, lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1")
+# Arithmetic with a plain-number constant c (kept in ``arg``): one node, no extra leaf for c.
+ADDC = _op("addc", "+", 1, lambda m, arg, x: x + arg, lambda m, g, y, arg, x: (g,), "∂/∂x = 1", "+ {c}")
+SUBC = _op("subc", "−", 1, lambda m, arg, x: x - arg, lambda m, g, y, arg, x: (g,), "∂/∂x = 1", "− {c}")
+RSUBC = _op("rsubc", "−", 1, lambda m, arg, x: arg - x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1", "{c} −")
+MULC = _op("mulc", "×", 1, lambda m, arg, x: x * arg, lambda m, g, y, arg, x: (g * arg,), "∂/∂x = c", "× {c}")
+DIVC = _op("divc", "÷", 1, lambda m, arg, x: x / arg, lambda m, g, y, arg, x: (g / arg,), "∂/∂x = 1/c", "÷ {c}")
+RDIVC = _op(
+    "rdivc", "÷", 1,
+    lambda m, arg, x: arg / x,
+    lambda m, g, y, arg, x: (-g * y / x,),
+    "∂/∂x = −c/x²",
+    "{c} ÷",
+)
 POWC = _op(
     "powc", "^", 1,
     lambda m, arg, x: m.power(x, arg),
     lambda m, g, y, arg, x: (g * arg * m.power(x, arg - 1),),
     "∂/∂x = c·x^(c−1)",
+    "^{c}",
 )
+RPOWC = _op(
+    "rpowc", "^", 1,
+    lambda m, arg, x: m.power(arg, x),
+    lambda m, g, y, arg, x: (g * m.xlogy(y, arg),),
+    "∂/∂x = c^x·ln c",
+    "{c}^",
+)
+
+# Unary functions: parent (x,). ``arg`` carries the slope of leaky_relu and the alpha of elu.
+NEG = _op("neg", "−", 1, lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1")
 EXP = _op("exp", "exp", 1, lambda m, arg, x: m.exp(x), lambda m, g, y, arg, x: (g * y,), "∂/∂x = eˣ")
 LOG = _op("log", "log", 1, lambda m, arg, x: m.log(x), lambda m, g, y, arg, x: (g / x,), "∂/∂x = 1/x")
 SQRT = _op("sqrt", "√", 1, lambda m, arg, x: m.sqrt(x), lambda m, g, y, arg, x: (g * 0.5 / y,), "∂/∂x = 1/(2√x)")
@@ -104,12 +133,14 @@ LEAKY_RELU = _op(
     lambda m, arg, x: m.leaky_relu(x, arg),
     lambda m, g, y, arg, x: (g * (arg + (1 - arg) * m.step(x)),),
     "∂/∂x = 1 if x > 0 else slope",
+    "LeakyReLU({c})",
 )
 ELU = _op(
     "elu", "ELU", 1,
     lambda m, arg, x: m.elu(x, arg),
     lambda m, g, y, arg, x: (g * (m.step(x) + (1 - m.step(x)) * (y + arg)),),
     "∂/∂x = 1 if x > 0 else elu(x) + α",
+    "ELU({c})",
 )
 GELU = _op(
     "gelu", "GELU", 1,

@@ -8,20 +8,17 @@ freed by reference counting alone.
 
 from __future__ import annotations
 
-import itertools
 import numbers
 from typing import Any
 
 from . import float_math as _fm
 from .ops import (
-    ABS, ADD, COS, DIV, ELU, ERF, EXP, GELU, LEAKY_RELU, LOG, MUL, NEG, POW, POWC, RELU, SIGMOID,
-    SIGN, SILU, SIN, SOFTPLUS, SQRT, SUB, TAN, TANH, Op,
+    ABS, ADD, ADDC, COS, DIV, DIVC, ELU, ERF, EXP, GELU, LEAKY_RELU, LOG, MUL, MULC, NEG, POW, POWC,
+    RDIVC, RELU, RPOWC, RSUBC, SIGMOID, SIGN, SILU, SIN, SOFTPLUS, SQRT, SUB, SUBC, TAN, TANH, Op,
 )
 
 # Read on every op; switched by grad_mode.no_grad (a module global is the cheapest flag to read).
 _grad_enabled = True
-# Creation order is a topological order: a node is always made after its parents.
-_next_seq = itertools.count().__next__
 
 _DOMAIN_HINTS = {
     "log": "log(x) needs x > 0",
@@ -29,6 +26,9 @@ _DOMAIN_HINTS = {
     "pow": "a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
     "powc": "x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
     "div": "division by zero",
+    "divc": "division by zero",
+    "rdivc": "division by zero",
+    "rpowc": "c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
 }
 
 
@@ -55,20 +55,28 @@ def _describe(v: "Value") -> str:
     return f"{v.data!r} (label {v.label!r})" if v.label else repr(v.data)
 
 
+def _inputs_text(inputs: tuple, arg: Any) -> str:
+    names = ("x",) if len(inputs) == 1 else ("a", "b") if len(inputs) == 2 else None
+    if names is None:
+        shown = ", ".join(_describe(v) for v in inputs[:4]) + (", ..." if len(inputs) > 4 else "")
+        return f"inputs {shown}"
+    parts = [f"{n} = {_describe(v)}" for n, v in zip(names, inputs)]
+    if isinstance(arg, float):
+        parts.append(f"c = {arg!r}")
+    return ", ".join(parts)
+
+
 def _forward_error(op: Op, inputs: tuple, arg: Any, exc: Exception) -> Exception:
-    shown = ", ".join(_describe(v) for v in inputs)
-    if arg is not None:
-        shown += f", {arg!r}"
+    where = _inputs_text(inputs, arg)
     if isinstance(exc, OverflowError):
-        return OverflowError(f"{op.name}({shown}) overflows: the result is too large for a float")
+        return OverflowError(f"{op.name} overflows: the result is too large for a float ({where})")
     hint = _DOMAIN_HINTS.get(op.name, str(exc))
     cls = ZeroDivisionError if isinstance(exc, ZeroDivisionError) else ValueError
-    return cls(f"{op.name}({shown}) is undefined: {hint}")
+    return cls(f"{op.name} is undefined: {hint} ({where})")
 
 
 def _nonfinite_error(op: Op, inputs: tuple, result: float) -> Exception:
-    shown = ", ".join(_describe(v) for v in inputs)
-    return OverflowError(f"{op.name}({shown}) gives {result!r}: the result is not a finite float")
+    return OverflowError(f"{op.name} gives {result!r}, not a finite float ({_inputs_text(inputs, None)})")
 
 
 class Value:
@@ -81,7 +89,7 @@ class Value:
     (10.0, 7.0)
     """
 
-    __slots__ = ("data", "grad", "op", "op_arg", "label", "group", "_a", "_b", "_seq", "__weakref__")
+    __slots__ = ("data", "grad", "op", "op_arg", "label", "group", "_a", "_b", "_mark", "__weakref__")
     # Make numpy scalars on the left defer to our reflected operators instead of building arrays.
     __array_ufunc__ = None
 
@@ -103,7 +111,7 @@ class Value:
         self.group = None
         self._a = None
         self._b = None
-        self._seq = _next_seq()
+        self._mark = None  # scratch space for graph walks (see backprop)
 
     # ----- graph structure -------------------------------------------------------------------
     @property
@@ -147,38 +155,58 @@ class Value:
         return self.data >= _data_of(other)
 
 
-    # ----- arithmetic ------------------------------------------------------------------------
+    # ----- arithmetic ---------------------------------------------------------------------
+    # A plain-number operand becomes the op's constant (``x * 3`` is one "mulc" node), not a leaf.
+    # Anything else returns NotImplemented, so Python raises its usual TypeError naming both types.
     def __add__(self, other: Any) -> "Value":
-        return _binary(ADD, self, other)
+        if isinstance(other, Value):
+            return _binary(ADD, self, other)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(ADDC, self, c)
 
     def __radd__(self, other: Any) -> "Value":
-        return _binary(ADD, other, self)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(ADDC, self, c)
 
     def __sub__(self, other: Any) -> "Value":
-        return _binary(SUB, self, other)
+        if isinstance(other, Value):
+            return _binary(SUB, self, other)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(SUBC, self, c)
 
     def __rsub__(self, other: Any) -> "Value":
-        return _binary(SUB, other, self)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(RSUBC, self, c)
 
     def __mul__(self, other: Any) -> "Value":
-        return _binary(MUL, self, other)
+        if isinstance(other, Value):
+            return _binary(MUL, self, other)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(MULC, self, c)
 
     def __rmul__(self, other: Any) -> "Value":
-        return _binary(MUL, other, self)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(MULC, self, c)
 
     def __truediv__(self, other: Any) -> "Value":
-        return _binary(DIV, self, other)
+        if isinstance(other, Value):
+            return _binary(DIV, self, other)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(DIVC, self, c)
 
     def __rtruediv__(self, other: Any) -> "Value":
-        return _binary(DIV, other, self)
+        c = _operand(other)
+        return NotImplemented if c is None else _unary(RDIVC, self, c)
 
     def __pow__(self, exponent: Any) -> "Value":
         if isinstance(exponent, Value):
             return _binary(POW, self, exponent)
-        return _unary(POWC, self, as_float(exponent, "the exponent"))
+        c = _operand(exponent)
+        return NotImplemented if c is None else _unary(POWC, self, c)
 
     def __rpow__(self, base: Any) -> "Value":
-        return _binary(POW, base, self)
+        c = _operand(base)
+        return NotImplemented if c is None else _unary(RPOWC, self, c)
 
     def __neg__(self) -> "Value":
         return _unary(NEG, self)
@@ -279,7 +307,7 @@ def _node(data: float, op: Op, a: Any, b: Any = None, arg: Any = None) -> Value:
     v.grad = 0.0
     v.label = ""
     v.group = None
-    v._seq = _next_seq()
+    v._mark = None
     if _grad_enabled:
         v.op = op
         v.op_arg = arg
@@ -290,19 +318,13 @@ def _node(data: float, op: Op, a: Any, b: Any = None, arg: Any = None) -> Value:
     return v
 
 
-def _constant(x: Any, op: Op) -> Value:
-    """Wrap a plain number met in an expression (``3 * x``) as a leaf Value."""
-    if type(x) is float and not x - x:  # the common case, without __init__'s generic checks
-        v = _new_value(Value)
-        v.data = x
-        v.grad = 0.0
-        v.label = ""
-        v.group = v.op = v.op_arg = v._a = v._b = None
-        v._seq = _next_seq()
-        return v
+def _operand(x: Any) -> float | None:
+    """A plain-number operand as a finite float; None for a type arithmetic does not accept."""
+    if type(x) is float and not x - x:  # the common case first
+        return x
     if isinstance(x, numbers.Real):
-        return Value(x)
-    raise TypeError(f"unsupported operand for {op.name}: {type(x).__name__} {x!r} (expected a Value or a real number)")
+        return as_float(x, "operand")
+    return None
 
 
 def _data_of(x: Any) -> float:
@@ -319,11 +341,7 @@ def _unary(op: Op, x: Value, arg: Any = None) -> Value:
     return _node(y, op, x, None, arg)
 
 
-def _binary(op: Op, a: Any, b: Any) -> Value:
-    if type(a) is not Value:
-        a = a if isinstance(a, Value) else _constant(a, op)
-    if type(b) is not Value:
-        b = b if isinstance(b, Value) else _constant(b, op)
+def _binary(op: Op, a: Value, b: Value) -> Value:
     try:
         y = op.forward(_fm, None, a.data, b.data)
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
