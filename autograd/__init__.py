@@ -14,6 +14,7 @@ from .functional import (
     sum, tan, tanh,
 )
 from .expression import Expression, evaluate, parse
+from .gc_control import gc_paused
 from .gradcheck import GradcheckReport, gradcheck
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, Op
@@ -23,7 +24,7 @@ __all__ = [
     "Value", "Op", "OPS",
     "backward", "grad", "topological_order", "zero_grad",
     "parse", "evaluate", "Expression", "gradcheck", "GradcheckReport",
-    "no_grad", "enable_grad", "is_grad_enabled",
+    "no_grad", "enable_grad", "is_grad_enabled", "gc_paused",
     "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "sign", "relu", "leaky_relu", "elu",
     "gelu", "softplus", "silu", "erf", "power", "sum", "dot",
 ]

@@ -2,6 +2,7 @@
 
 Python's ``ast`` reads the text; only numbers, variable names, ``+ - * / **``, unary minus and the
 engine's functions are accepted, and anything else is a ValueError that points at the offending text.
+Errors while building the graph (``log(0)``) keep the engine's exception type and point there too.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ def parse(source: str) -> Expression:
         raise TypeError(f"expression must be a str, got {type(source).__name__}")
     if len(source) > _MAX_LENGTH:
         raise ValueError(f"expression is {len(source)} characters long; the limit is {_MAX_LENGTH}")
-    text = source.strip()
+    # One line, so every caret lines up under the text it points at.
+    text = " ".join(source.splitlines()).strip()
     if not text:
         raise ValueError("expression is empty")
     try:
@@ -155,12 +157,7 @@ def parse(source: str) -> Expression:
     while pending:
         node = pending.pop()
         _check(text, node, variables)
-        if isinstance(node, ast.BinOp):
-            pending += (node.left, node.right)
-        elif isinstance(node, ast.UnaryOp):
-            pending.append(node.operand)
-        elif isinstance(node, ast.Call):
-            pending += node.args
+        pending += _children(node)
     return Expression(text, tree, tuple(sorted(set(variables))))
 
 

@@ -50,6 +50,11 @@ def elu(x: float, alpha: float) -> float:
     return x if x > 0.0 else alpha * math.expm1(x)
 
 
+def elu_slope(x: float, alpha: float) -> float:
+    """d elu/dx: 1 for x > 0, else α·eˣ (not elu(x) + α, which cancels to noise as eˣ → 0)."""
+    return 1.0 if x > 0.0 else alpha * math.exp(x)
+
+
 def gelu(x: float) -> float:
     """Exact (erf) GELU: x·Φ(x)."""
     return 0.5 * x * (1.0 + math.erf(x * _SQRT_HALF))
@@ -99,4 +104,4 @@ def xlogy(y: float, x: float) -> float:
 
 def dot(ws, xs) -> float:
     """Σ w·x over two equal-length sequences of floats."""
-    return sum(map(mul, ws, xs))
+    return sum(map(mul, ws, xs), 0.0)  # the 0.0 start keeps an empty dot a float

@@ -110,7 +110,7 @@ def power(x: Value | Number, exponent: Value | Number) -> Value | float:
     """x ** exponent with the engine's domain checks. ``power(2, 3) == 8.0``"""
     if isinstance(x, Value) or isinstance(exponent, Value):
         return x ** exponent if isinstance(x, Value) else exponent.__rpow__(as_float(x, "the base"))
-    return _fm.power(as_float(x, "the base"), as_float(exponent, "the exponent"))
+    return _apply(ops.POWC, as_float(x, "the base"), as_float(exponent, "the exponent"))
 
 
 def sum(values: Iterable[Value | Number]) -> Value | float:
@@ -122,7 +122,7 @@ def sum(values: Iterable[Value | Number]) -> Value | float:
     """
     items = _as_sequence(values, "sum")
     if not any(isinstance(v, Value) for v in items):
-        return builtins.sum(as_float(v, "sum item") for v in items)
+        return builtins.sum((as_float(v, "sum item") for v in items), 0.0)  # a float even when empty
     return make_nary(ops.SUM, tuple(_as_node(v, "sum") for v in items))
 
 
@@ -136,18 +136,30 @@ def dot(ws: Sequence[Value | Number], xs: Sequence[Value | Number]) -> Value | f
     >>> dot(w, [2, 3]).data
     3.0
     """
-    ws, xs = _as_sequence(ws, "dot"), _as_sequence(xs, "dot")
+    ws = ws if type(ws) is list or type(ws) is tuple else _as_sequence(ws, "dot")
+    xs = xs if type(xs) is list or type(xs) is tuple else _as_sequence(xs, "dot")
     if len(ws) != len(xs):
         raise ValueError(f"dot needs two sequences of equal length, got {len(ws)} and {len(xs)}")
-    w_values = [isinstance(w, Value) for w in ws]
-    x_values = [isinstance(x, Value) for x in xs]
-    if all(w_values) and not any(x_values) and ws:
-        return make_nary(ops.DOTC, tuple(ws), tuple(as_float(x, "dot input") for x in xs))
-    if all(x_values) and not any(w_values) and xs:
-        return make_nary(ops.DOTC, tuple(xs), tuple(as_float(w, "dot weight") for w in ws))
-    if not any(w_values) and not any(x_values):
+    if not ws:
+        return 0.0
+    ws_are_values = _all_values(ws)
+    xs_are_values = _all_values(xs)
+    if ws_are_values and xs_are_values:  # the common case inside a network: no per-item wrapping
+        return make_nary(ops.DOT, (*ws, *xs))
+    if ws_are_values and not any(isinstance(x, Value) for x in xs):
+        return make_nary(ops.DOTC, tuple(ws), tuple([as_float(x, "dot input") for x in xs]))
+    if xs_are_values and not any(isinstance(w, Value) for w in ws):
+        return make_nary(ops.DOTC, tuple(xs), tuple([as_float(w, "dot weight") for w in ws]))
+    if not any(isinstance(v, Value) for v in (*ws, *xs)):
         return _fm.dot([as_float(w, "dot weight") for w in ws], [as_float(x, "dot input") for x in xs])
-    return make_nary(ops.DOT, tuple(_as_node(v, "dot") for v in (*ws, *xs)))
+    return make_nary(ops.DOT, tuple([_as_node(v, "dot") for v in (*ws, *xs)]))
+
+
+def _all_values(items: Sequence[Any]) -> bool:
+    for v in items:
+        if type(v) is not Value and not isinstance(v, Value):
+            return False
+    return True
 
 
 def _as_sequence(values: Any, name: str) -> list:
@@ -160,7 +172,7 @@ def _as_node(v: Any, name: str) -> Value:
     if isinstance(v, Value):
         return v
     if isinstance(v, numbers.Real):
-        return Value(v)
+        return Value(as_float(v, f"{name} item"))
     raise TypeError(f"{name} items must be Values or real numbers, got {type(v).__name__}: {v!r}")
 
 
@@ -170,6 +182,13 @@ def _as_node(v: Any, name: str) -> Value:
 def step(x: Value | Number) -> float:
     """Heaviside step of x's value (0 at 0). A constant: the derivative of relu carries no gradient."""
     return _fm.step(x.data if isinstance(x, Value) else x)
+
+
+def elu_slope(x: Value | Number, alpha: float) -> Value | float:
+    """d elu/dx: the constant 1 for x > 0, else α·eˣ as a Value so higher derivatives flow."""
+    if (x.data if isinstance(x, Value) else x) > 0.0:
+        return 1.0
+    return alpha * exp(x)
 
 
 def sign(x: Value | Number) -> Value | float:

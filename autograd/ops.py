@@ -138,8 +138,8 @@ LEAKY_RELU = _op(
 ELU = _op(
     "elu", "ELU", 1,
     lambda m, arg, x: m.elu(x, arg),
-    lambda m, g, y, arg, x: (g * (m.step(x) + (1 - m.step(x)) * (y + arg)),),
-    "∂/∂x = 1 if x > 0 else elu(x) + α",
+    lambda m, g, y, arg, x: (g * m.elu_slope(x, arg),),
+    "∂/∂x = 1 if x > 0 else α·eˣ",
     "ELU({c})",
 )
 GELU = _op(

@@ -42,6 +42,8 @@ def as_float(x: Any, what: str = "Value data") -> float:
         result = x
     elif isinstance(x, numbers.Real) and not isinstance(x, Value):
         result = float(x)
+    elif type(x).__module__ == "numpy" and getattr(x, "dtype", None) is not None and x.dtype.kind == "b":
+        result = float(x)  # numpy.bool_ is not registered as a numbers.Real
     elif isinstance(x, Value):
         raise TypeError(f"{what} must be a plain number, not a Value (use the Value itself, or its .data)")
     else:
@@ -322,8 +324,11 @@ def _operand(x: Any) -> float | None:
     """A plain-number operand as a finite float; None for a type arithmetic does not accept."""
     if type(x) is float and not x - x:  # the common case first
         return x
-    if isinstance(x, numbers.Real):
-        return as_float(x, "operand")
+    if isinstance(x, numbers.Real) or type(x).__module__ == "numpy":
+        try:
+            return as_float(x, "operand")
+        except TypeError:
+            return None
     return None
 
 

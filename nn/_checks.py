@@ -1,0 +1,62 @@
+"""Argument checks shared by the nn modules, raising errors that name the argument and the bad value."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, Mapping
+
+
+def real(x: object, what: str) -> float:
+    """``x`` as a finite float; TypeError for non-numbers (bools included), ValueError for inf/nan.
+
+    >>> real(3, "lr")
+    3.0
+    """
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"{what} must be finite, got {x!r}")
+    return x
+
+
+def at_least(x: object, low: float, what: str) -> float:
+    """``x`` as a finite float that is >= ``low``. ``at_least(0.1, 0.0, "lr") == 0.1``"""
+    x = real(x, what)
+    if x < low:
+        raise ValueError(f"{what} must be >= {low:g}, got {x!r}")
+    return x
+
+
+def fraction(x: object, what: str) -> float:
+    """``x`` as a float in [0, 1) (momentum, decay rates). ``fraction(0.9, "beta1") == 0.9``"""
+    x = real(x, what)
+    if not 0.0 <= x < 1.0:
+        raise ValueError(f"{what} must be in [0, 1), got {x!r}")
+    return x
+
+
+def positive_int(x: object, what: str) -> int:
+    """``x`` as an int >= 1 (sizes, step counts). ``positive_int(3, "nin") == 3``"""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"{what} must be a positive integer, got {type(x).__name__}: {x!r}")
+    if x < 1:
+        raise ValueError(f"{what} must be a positive integer, got {x!r}")
+    return int(x)
+
+
+def lookup(registry: Mapping[str, Any], key: object, kind: str, kinds: str, hint: str = "") -> Any:
+    """The entry of ``registry`` named ``key``, or ``key`` itself if it is callable.
+
+    >>> lookup({"mse": len}, "mse", "loss", "losses") is len
+    True
+    """
+    if isinstance(key, str):
+        try:
+            return registry[key]
+        except KeyError:
+            raise ValueError(f"unknown {kind} {key!r}; known {kinds}: {', '.join(registry)}{hint}") from None
+    if callable(key):
+        return key
+    raise TypeError(f"{kind} must be a name or a callable, got {type(key).__name__}: {key!r}")

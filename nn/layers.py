@@ -1,0 +1,245 @@
+"""The building blocks of a network: ``Neuron``, ``Layer`` (neurons side by side) and ``MLP`` (layers in a row).
+
+Every Value a module creates carries a readable ``label`` and a ``group`` naming the module
+(``"L1.N3"``), so pictures of the graph show which neuron computed what.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+import autograd
+from autograd import Value
+
+from . import activations as _activations
+from . import init as _init
+from ._checks import positive_int, real
+from .module import Module
+
+Seed = int | np.random.Generator | None
+
+
+def _check_name(name: Any, what: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{what} name must be a non-empty str, got {name!r}")
+    return name
+
+
+def _input_length(module: str, x: Any, expected: int) -> None:
+    """Raise unless ``x`` is a sequence of ``expected`` items (the one check a forward pass makes)."""
+    try:
+        got = len(x)
+    except TypeError:
+        raise TypeError(f"{module} expects a sequence of {expected} inputs (Values or numbers), "
+                        f"got {type(x).__name__}: {x!r}") from None
+    if got != expected:
+        raise ValueError(f"{module} expects {expected} inputs, got {got}")
+
+
+def _as_list(x: Any, module: str) -> Any:
+    """Rows of numpy arrays become lists of floats once, instead of numpy scalars at every neuron."""
+    if type(x) is np.ndarray:
+        if x.ndim != 1:
+            raise ValueError(f"{module} expects one sample (a 1-D array), got an array of shape {x.shape}")
+        return x.tolist()
+    return x
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w · x + b)``, the weighted sum being a single ``autograd.dot`` node.
+
+    Weights come from ``weights`` if given, else from the ``init`` scheme (see ``nn.init``), seeded by
+    ``seed``; the bias likewise from ``bias`` or the scheme (0 for the random schemes).
+
+    >>> n = Neuron(2, "sigmoid", weights=[0.0, 1.0], bias=4.0)   # the neuron of seed 002
+    >>> y = n([2.0, 3.0])
+    >>> round(y.data, 4), y.label, y.group, n.w[1].label
+    (0.9991, 'N1.out', 'N1', 'N1.w2')
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str | Callable = "identity",
+        *,
+        init: str | _init.Initializer = "uniform",
+        seed: Seed = None,
+        weights: Sequence[float] | None = None,
+        bias: float | None = None,
+        name: str = "N1",
+    ) -> None:
+        self.nin = positive_int(nin, "Neuron nin")
+        self.name = _check_name(name, "Neuron")
+        act = _activations.get(activation)
+        if act.over_layer:
+            raise ValueError(f"{act.name} normalises across a layer's outputs, so a single Neuron cannot use it; "
+                             "give it to a Layer or as an MLP's output_activation")
+        if weights is None or bias is None:
+            drawn_w, drawn_b = _init.draw(init, np.random.default_rng(seed), self.nin, 1)
+        w = drawn_w[0] if weights is None else _init.as_matrix(weights, (self.nin,), f"{name} weights")
+        b = drawn_b[0] if bias is None else real(bias, f"{name} bias")
+        self.w = [Value(float(wk), label=f"{name}.w{k}") for k, wk in enumerate(w, start=1)]
+        self.b = Value(float(b), label=f"{name}.b")
+        for p in (*self.w, self.b):
+            p.group = name
+        self.activation = act.name
+        # Identity adds no node: z itself is the output.
+        self._fn = None if act is _activations.IDENTITY else act.fn
+        self._labels = (f"{name}.w·x", f"{name}.z", f"{name}.out")
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        try:  # only a length check on the hot path; _input_length words the error
+            if len(x) != self.nin:
+                _input_length(self.name, x, self.nin)
+        except TypeError:
+            _input_length(self.name, x, self.nin)
+        if type(x) is np.ndarray:
+            x = _as_list(x, self.name)
+        s = autograd.dot(self.w, x)
+        z = s + self.b
+        group = self.name
+        s.label, z.label, out_label = self._labels
+        s.group = z.group = group
+        fn = self._fn
+        if fn is None:
+            return z
+        out = fn(z)
+        if out is not z:
+            if not isinstance(out, Value):
+                raise TypeError(f"{group}: activation {self.activation!r} must return a Value, "
+                                f"got {type(out).__name__}: {out!r}")
+            out.label = out_label
+            out.group = group
+        return out
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Neuron", "nin": self.nin, "activation": self.activation, "name": self.name}
+
+    def __repr__(self) -> str:
+        if self.nin <= 6:
+            weights = ", ".join(f"{p.data:.4g}" for p in self.w)
+            return f"Neuron({self.name}: {self.nin} → 1, {self.activation}, w=[{weights}], b={self.b.data:.4g})"
+        return f"Neuron({self.name}: {self.nin} → 1, {self.activation}, {self.num_parameters()} parameters)"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same inputs; calling it always returns a list of ``nout`` Values.
+
+    Neurons are named ``<name>.N1``, ``<name>.N2``, ...; ``weights`` (shape ``(nout, nin)``, one row
+    per neuron) and ``biases`` (``(nout,)``) override the ``init`` scheme. With ``"softmax"`` the
+    neurons stay linear and the softmax maps their outputs together.
+
+    >>> layer = Layer(2, 2, "sigmoid", weights=[[0, 1], [0, 1]], biases=[0, 0])
+    >>> [round(h.data, 4) for h in layer([2.0, 3.0])]
+    [0.9526, 0.9526]
+    >>> layer.neurons[1].name
+    'L1.N2'
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | Callable = "identity",
+        *,
+        init: str | _init.Initializer = "uniform",
+        seed: Seed = None,
+        weights: Sequence[Sequence[float]] | None = None,
+        biases: Sequence[float] | None = None,
+        name: str = "L1",
+    ) -> None:
+        self.nin = positive_int(nin, "Layer nin")
+        self.nout = positive_int(nout, "Layer nout")
+        self.name = _check_name(name, "Layer")
+        act = _activations.get(activation)
+        shape = (self.nout, self.nin)
+        drawn_w, drawn_b = _init.draw(init, np.random.default_rng(seed), self.nin, self.nout)
+        w = drawn_w if weights is None else _init.as_matrix(weights, shape, f"{name} weights (one row per neuron)")
+        b = drawn_b if biases is None else _init.as_matrix(biases, (self.nout,), f"{name} biases")
+        neuron_activation = _activations.IDENTITY if act.over_layer else act
+        self.neurons = [
+            Neuron(self.nin, neuron_activation, weights=w[j], bias=b[j], name=f"{name}.N{j + 1}")
+            for j in range(self.nout)
+        ]
+        self.activation = act.name
+        self._over_layer = act.fn if act.over_layer else None
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        _input_length(self.name, x, self.nin)
+        x = _as_list(x, self.name)
+        outs = [n(x) for n in self.neurons]
+        if self._over_layer is not None:
+            return self._over_layer(outs, group=self.name)
+        return outs
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation, "name": self.name}
+
+    def __repr__(self) -> str:
+        return f"Layer({self.name}: {self.nin} → {self.nout}, {self.activation}, {self.num_parameters()} parameters)"
+
+
+class MLP(Module):
+    """A multilayer perceptron: layers ``L1``..``Ln`` of the given ``sizes``, ``activation`` on the hidden
+    layers and ``output_activation`` on the last. Calling it always returns a list of Values.
+
+    One generator seeded by ``seed`` draws every layer in order, so the same seed gives the same
+    network. ``weights`` / ``biases`` give every layer's matrix / vector explicitly (as for ``Layer``).
+
+    >>> net = MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])  # seed 002
+    >>> [round(o.data, 4) for o in net([2.0, 3.0])]
+    [0.7216]
+    >>> net.sizes, net.num_parameters()
+    ([2, 2, 1], 9)
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str | Callable = "relu",
+        output_activation: str | Callable = "identity",
+        *,
+        init: str | _init.Initializer = "uniform",
+        seed: Seed = None,
+        weights: Sequence[Any] | None = None,
+        biases: Sequence[Any] | None = None,
+    ) -> None:
+        self.nin = positive_int(nin, "MLP nin")
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+            raise TypeError(f"MLP sizes must be a non-empty list of layer widths, such as [16, 1], got {sizes!r}")
+        self.sizes = [self.nin] + [positive_int(s, f"MLP sizes[{i}]") for i, s in enumerate(sizes)]
+        n = len(sizes)
+        for what, given in (("weights", weights), ("biases", biases)):
+            if given is not None and len(given) != n:
+                raise ValueError(f"MLP {what} must hold one entry per layer ({n}), got {len(given)}")
+        rng = np.random.default_rng(seed)
+        self.layers = [
+            Layer(
+                self.sizes[i], self.sizes[i + 1], activation if i < n - 1 else output_activation,
+                init=init, seed=rng, name=f"L{i + 1}",
+                weights=None if weights is None else weights[i],
+                biases=None if biases is None else biases[i],
+            )
+            for i in range(n)
+        ]
+        self.activation = _activations.get(activation).name
+        self.output_activation = self.layers[-1].activation
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        _input_length("MLP", x, self.nin)
+        x = _as_list(x, "MLP")
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def config(self) -> dict[str, Any]:
+        return {"type": "MLP", "nin": self.nin, "sizes": self.sizes[1:],
+                "activation": self.activation, "output_activation": self.output_activation}
+
+    def __repr__(self) -> str:
+        head = (f"MLP({self.nin} → {self.sizes[1:]}, {self.activation} → {self.output_activation}, "
+                f"{self.num_parameters()} parameters)")
+        return "\n  ".join([head, *map(repr, self.layers)])
