@@ -124,7 +124,8 @@ TANH = _op("tanh", "tanh", 1, lambda m, arg, x: m.tanh(x), lambda m, g, y, arg, 
 SIGMOID = _op(
     "sigmoid", "σ", 1,
     lambda m, arg, x: m.sigmoid(x),
-    lambda m, g, y, arg, x: (g * y * (1 - y),),
+    # 1 − σ(x) is computed as σ(−x): subtracting from 1 would lose every digit in the far tail.
+    lambda m, g, y, arg, x: (g * y * m.sigmoid(-x),),
     "∂/∂x = σ(x)·(1 − σ(x))",
 )
 RELU = _op("relu", "ReLU", 1, lambda m, arg, x: m.relu(x), lambda m, g, y, arg, x: (g * m.step(x),), "∂/∂x = 1 if x > 0 else 0")
@@ -157,7 +158,7 @@ SOFTPLUS = _op(
 SILU = _op(
     "silu", "SiLU", 1,
     lambda m, arg, x: m.silu(x),
-    lambda m, g, y, arg, x: (g * m.sigmoid(x) * (1 + x * (1 - m.sigmoid(x))),),
+    lambda m, g, y, arg, x: (g * m.sigmoid(x) * (1 + x * m.sigmoid(-x)),),
     "∂/∂x = σ(x)·(1 + x·(1 − σ(x)))",
 )
 ABS = _op("abs", "|·|", 1, lambda m, arg, x: abs(x), lambda m, g, y, arg, x: (g * m.sign(x),), "∂/∂x = sign(x)")
