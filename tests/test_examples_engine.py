@@ -119,3 +119,18 @@ def test_neuron_alice_rows_match_the_seed_at_its_rounding_or_say_why_not(neuron)
         else:
             assert round(numbers[key], digits) == float(seed)
 
+
+
+def test_newton_example_converges_to_the_minimum_using_second_derivatives():
+    newton = load("newton")
+    history = newton.newton(4.0, 8)
+    x, _fx, d1, d2 = history[-1]
+    assert x == pytest.approx(2.25, abs=1e-12)
+    assert d1 == pytest.approx(4 * x**3 - 9 * x**2, abs=1e-9)
+    assert d2 == pytest.approx(12 * x**2 - 18 * x, rel=1e-12)
+    # Newton converges quadratically: the error at least squares (roughly) from step to step near the end.
+    errors = [abs(h[0] - 2.25) for h in history]
+    assert errors[5] < errors[4] ** 1.5
+    result = run_script("newton", "--steps", "8")
+    assert result.returncode == 0, result.stderr
+    assert "converged to x = 2.25" in result.stdout
