@@ -1,1 +1,23 @@
-"""(work in progress)"""
+"""Pictures of computation graphs and networks: graphviz drawings, chain-rule tables and text trees.
+
+``draw`` returns a ``graphviz.Digraph`` (shown inline in Jupyter), ``save`` writes SVG/PNG/PDF/DOT,
+``draw_network`` draws a model as circles and weighted edges, ``explain`` tabulates the chain rule,
+``tree`` prints the graph as text. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
+
+>>> import viz
+>>> x = Value(2.0, label="x"); y = (x * x).sin(); y.backward()
+>>> "x" in viz.draw(y).source
+True
+"""
+
+from .explain import Explanation, explain
+from .graph import draw
+from .network import draw_network
+from .renderer import Graph, RendererNotFoundError, find_renderer, render
+from .save import save
+from .tree import tree
+
+__all__ = [
+    "draw", "save", "draw_network", "explain", "Explanation", "tree",
+    "Graph", "RendererNotFoundError", "find_renderer", "render",
+]

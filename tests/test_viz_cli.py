@@ -1,0 +1,61 @@
+"""Specification of ``python -m viz``: pictures from an expression, clean errors with exit code 2."""
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "viz", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def test_writes_an_svg_with_gradients_of_the_expression(tmp_path):
+    done = run("cos(sin(x**2) + 3*x**2)", "x=2", "-o", str(tmp_path / "graph.svg"))
+    assert done.returncode == 0, done.stderr
+    svg = (tmp_path / "graph.svg").read_text()
+    assert ET.fromstring(svg).tag.endswith("svg")
+    assert "9.0991" in svg  # dJ/dx at x = 2: backward ran before drawing
+
+
+def test_prints_dot_source_without_an_output_file_and_honours_options():
+    done = run("x*y", "x=1.5", "y=-2", "--tb", "--no-grad", "--precision", "2")
+    assert done.returncode == 0
+    assert done.stdout.startswith("digraph") and "rankdir=TB" in done.stdout
+    assert ">1.50<" in done.stdout and ">grad<" not in done.stdout
+
+
+def test_explain_and_tree_print_text():
+    done = run("x*y + y**2", "x=1.5", "y=-2", "--explain", "--tree")
+    assert done.returncode == 0
+    assert "Backward pass" in done.stdout and "sum of the uses" in done.stdout
+    assert "└── " in done.stdout and "↑ shown above" in done.stdout
+
+
+def test_bad_expression_exits_2_with_a_caret_under_the_problem():
+    done = run("cos(sin(x**2) + 3*x**2", "x=2")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "error: not a valid expression" in done.stderr
+    assert "^" in done.stderr.splitlines()[-1]
+
+
+def test_code_instead_of_math_exits_2_without_running_anything():
+    done = run("__import__('os').system('echo hi')")
+    assert done.returncode == 2 and "only plain function calls" in done.stderr
+    assert "hi" not in done.stdout
+    done = run("__import__('os')")
+    assert done.returncode == 2 and "unknown function '__import__'" in done.stderr
+
+
+def test_bad_values_exit_2_with_a_clear_message():
+    for args, message in [
+        (("x+1", "x=abc"), "'abc' is not a number"),
+        (("x+1", "x"), "write NAME=VALUE"),
+        (("x+y", "x=1"), "no value given for variable(s) y"),
+        (("log(x)", "x=-1"), "log"),
+        (("x+1", "x=1", "-o", "graph.bmp"), "cannot tell the format"),
+    ]:
+        done = run(*args)
+        assert done.returncode == 2, args
+        assert message in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr

@@ -1,0 +1,129 @@
+"""Specification of viz.draw_network: circles in columns, edges by weight, activations and their gradients."""
+
+import re
+
+import pytest
+
+import nn
+import viz
+from autograd import Value, grad
+from viz import style
+
+
+def seed_network(w=((0, 1), (0, 1)), w_out=(0, 1)):
+    """Seed 002's 2-2-1 sigmoid network (all weights [0, 1], biases 0 by default)."""
+    return nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[list(w[0]), list(w[1])], [list(w_out)]],
+                  biases=[[0, 0], [0]])
+
+
+def unit_lines(source):
+    return [line for line in source.splitlines() if re.match(r"\s*u\d+_\d+ \[", line)]
+
+
+def weight_edges(source):
+    return [line for line in source.splitlines() if re.match(r"\s*(u|b)\d+(_\d+)? -> u\d+_\d+ \[", line)]
+
+
+def test_one_circle_per_unit_and_one_edge_per_weight_and_bias():
+    net = nn.MLP(3, [4, 2], seed=0)
+    source = viz.draw_network(net).source
+    assert len(unit_lines(source)) == 3 + 4 + 2
+    assert len(weight_edges(source)) == 3 * 4 + 4 + 4 * 2 + 2
+    assert all("shape=circle" in line for line in unit_lines(source))
+
+
+def test_bias_units_can_be_left_out():
+    source = viz.draw_network(nn.MLP(2, [2, 1], seed=0), show_bias=False).source
+    assert "+1" not in source
+    assert len(weight_edges(source)) == 2 * 2 + 2 * 1
+
+
+def test_edge_thickness_follows_weight_size_and_colour_its_sign():
+    net = seed_network(w=((0.5, -2.0), (0.1, 0.1)), w_out=(1.0, 1.0))
+    edges = weight_edges(viz.draw_network(net, show_bias=False).source)
+    width = {line.split(" [")[0].strip(): float(re.search(r"penwidth=([\d.]+)", line).group(1)) for line in edges}
+    assert width["u0_1 -> u1_0"] == max(width.values())  # |−2| is the largest weight
+    assert width["u0_0 -> u1_0"] > width["u0_0 -> u1_1"]  # 0.5 > 0.1
+    heavy = next(line for line in edges if line.strip().startswith("u0_1 -> u1_0"))
+    assert style.NEGATIVE in heavy and style.POSITIVE not in heavy
+
+
+def test_given_an_input_each_circle_shows_its_activation():
+    source = viz.draw_network(seed_network(), [2.0, 3.0]).source
+    assert "<B>0.95</B>" in source  # h1 = h2 = sigmoid(3)
+    assert "<B>0.72</B>" in source  # o1 = sigmoid(0.9526), seed 002
+    assert "<B>2.00</B>" in source and "<B>3.00</B>" in source
+
+
+def test_with_a_loss_each_circle_shows_the_gradient_without_touching_parameter_grads():
+    net = seed_network(w=((1, 1), (1, 1)), w_out=(1, 1))
+    loss = lambda out: (1 - out[0]) ** 2  # noqa: E731  (seed 002: Alice, target 1)
+    source = viz.draw_network(net, [-2.0, -1.0], loss=loss, precision=4).source
+    (y,) = net([-2.0, -1.0])
+    assert f"grad {grad(loss([y]), y):.4f}" in source  # -0.952 in the seed
+    assert "grad -0.9526" in source and "loss = 0.2269" in source
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_columns_are_headed_with_the_layer_activation():
+    source = viz.draw_network(nn.MLP(2, [3, 1], "tanh", "sigmoid", seed=0)).source
+    assert "hidden 1</B><BR/>tanh" in source and "output</B><BR/>sigmoid" in source
+
+
+def test_a_single_neuron_and_a_single_layer_draw_as_one_layer_networks():
+    neuron = nn.Neuron(2, "sigmoid", weights=[0.0, 1.0], bias=4.0)
+    assert "<B>1.00</B>" in viz.draw_network(neuron, [2.0, 3.0]).source  # sigmoid(7) = 0.999
+    layer = nn.Layer(2, 3, "relu", seed=0)
+    assert len(unit_lines(viz.draw_network(layer).source)) == 2 + 3
+
+
+class StandInNeuron:
+    """Shaped like the nn contract's Neuron, for checking draw_network needs nothing more."""
+
+    def __init__(self, w, b, name):
+        self.w = [Value(v, label=f"{name}.w{k}") for k, v in enumerate(w, start=1)]
+        self.b = Value(b, label=f"{name}.b")
+        self.activation = "tanh"
+        self.name = name
+
+    def __call__(self, x):
+        return (sum(wi * xi for wi, xi in zip(self.w, x)) + self.b).tanh()
+
+
+class StandInLayer:
+    def __init__(self, rows, name):
+        self.neurons = [StandInNeuron(w, 0.0, f"{name}.N{j}") for j, w in enumerate(rows, start=1)]
+        self.activation = "tanh"
+
+    def __call__(self, x):
+        return [n(x) for n in self.neurons]
+
+
+class StandInMLP:
+    def __init__(self):
+        self.layers = [StandInLayer([[1.0, -1.0], [0.5, 0.5]], "L1"), StandInLayer([[2.0, 1.0]], "L2")]
+
+
+def test_any_object_shaped_like_the_nn_contract_works():
+    source = viz.draw_network(StandInMLP(), [1.0, 0.0], precision=3).source
+    assert f"<B>{__import__('math').tanh(1.0):.3f}</B>" in source
+    assert len(unit_lines(source)) == 2 + 2 + 1
+
+
+def test_bad_models_and_inputs_are_clear_errors():
+    net = nn.MLP(2, [2, 1], seed=0)
+    with pytest.raises(TypeError, match="nn.MLP"):
+        viz.draw_network(object())
+    with pytest.raises(ValueError, match="2 numbers"):
+        viz.draw_network(net, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="sequence"):
+        viz.draw_network(net, 1.0)
+    with pytest.raises(ValueError, match="input sample"):
+        viz.draw_network(net, loss=lambda out: out[0])
+    with pytest.raises(TypeError, match="return a Value"):
+        viz.draw_network(net, [1.0, 2.0], loss=lambda out: 3.0)
+
+
+def test_networks_too_big_for_circles_are_refused():
+    with pytest.raises(ValueError, match="too big"):
+        viz.draw_network(nn.MLP(300, [2], seed=0))

@@ -1,0 +1,202 @@
+"""Specification of rendering: finding the executable, writing PNG/SVG/PDF/DOT, and Jupyter display."""
+
+import os
+import shutil
+import stat
+import xml.etree.ElementTree as ET
+
+import pytest
+from graphviz.backend import dot_command
+
+import viz
+from autograd import Value
+from viz import renderer
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SYSTEM_DOT = shutil.which("dot")
+
+
+def fake_executable(folder, name):
+    """An executable file that does nothing, to stand in for a renderer during discovery."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 0\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """Discovery sees only what a test puts in tmp_path: no override, empty scripts folder and PATH."""
+    monkeypatch.delenv(renderer.ENV_VAR, raising=False)
+    scripts, on_path = tmp_path / "scripts", tmp_path / "bin"
+    scripts.mkdir()
+    on_path.mkdir()
+    monkeypatch.setattr(renderer, "_scripts_dir", lambda: str(scripts))
+    monkeypatch.setenv("PATH", str(on_path))
+    return scripts, on_path
+
+
+def graph():
+    x = Value(2.0, label="x")
+    y = (x * x).sin()
+    y.backward()
+    return y
+
+
+# ----- discovery order ---------------------------------------------------------------------------
+
+
+def test_environment_variable_overrides_everything(isolated, monkeypatch, tmp_path):
+    scripts, on_path = isolated
+    fake_executable(scripts, "graphviz-pure")
+    chosen = fake_executable(tmp_path / "elsewhere", "my-dot")
+    monkeypatch.setenv(renderer.ENV_VAR, str(chosen))
+    assert viz.find_renderer("svg") == chosen
+    assert viz.find_renderer("pdf") == chosen
+
+
+def test_environment_variable_naming_nothing_is_a_clear_error(isolated, monkeypatch):
+    monkeypatch.setenv(renderer.ENV_VAR, "/no/such/dot")
+    with pytest.raises(viz.RendererNotFoundError, match=renderer.ENV_VAR):
+        viz.find_renderer("svg")
+
+
+def test_graphviz_pure_in_the_interpreters_scripts_folder_comes_first(isolated):
+    scripts, on_path = isolated
+    in_scripts = fake_executable(scripts, "graphviz-pure")
+    fake_executable(on_path, "graphviz-pure")
+    fake_executable(on_path, "dot")
+    assert viz.find_renderer("png") == in_scripts
+
+
+def test_graphviz_pure_on_path_is_used_when_the_scripts_folder_lacks_it(isolated):
+    _, on_path = isolated
+    pure = fake_executable(on_path, "graphviz-pure")
+    fake_executable(on_path, "dot")
+    assert viz.find_renderer("svg") == pure
+
+
+def test_system_dot_is_the_last_resort(isolated):
+    _, on_path = isolated
+    dot = fake_executable(on_path, "dot")
+    assert viz.find_renderer("svg") == dot
+
+
+def test_pdf_goes_to_system_dot_even_when_graphviz_pure_is_installed(isolated):
+    scripts, on_path = isolated
+    fake_executable(scripts, "graphviz-pure")
+    dot = fake_executable(on_path, "dot")
+    assert viz.find_renderer("pdf") == dot
+
+
+def test_pdf_without_system_dot_says_what_to_install(isolated):
+    scripts, _ = isolated
+    fake_executable(scripts, "graphviz-pure")
+    with pytest.raises(viz.RendererNotFoundError, match="PDF output needs Graphviz's own 'dot'") as info:
+        viz.find_renderer("pdf")
+    assert "svg" in str(info.value) and "apt install graphviz" in str(info.value)
+
+
+def test_no_renderer_at_all_is_a_clear_error(isolated):
+    with pytest.raises(viz.RendererNotFoundError, match="graphviz-pure"):
+        viz.find_renderer("svg")
+
+
+def test_saving_pdf_without_system_dot_raises_the_same_message(isolated, tmp_path):
+    scripts, _ = isolated
+    fake_executable(scripts, "graphviz-pure")
+    with pytest.raises(viz.RendererNotFoundError, match="PDF"):
+        viz.save(graph(), tmp_path / "graph.pdf")
+
+
+# ----- rendering with the installed graphviz-pure -----------------------------------------------
+
+
+@pytest.fixture
+def pure_only(monkeypatch):
+    """The real graphviz-pure, found through the scripts folder, with nothing on PATH."""
+    monkeypatch.delenv(renderer.ENV_VAR, raising=False)
+    found = shutil.which("graphviz-pure", path=renderer._scripts_dir()) or shutil.which("graphviz-pure")
+    if found is None:
+        pytest.fail("graphviz-pure is a dependency of valuegrad and must be installed")
+    monkeypatch.setattr(renderer, "_scripts_dir", lambda: os.path.dirname(found))
+    monkeypatch.setenv("PATH", "")
+    return found
+
+
+def test_graphviz_pure_renders_png(pure_only):
+    assert viz.render(viz.draw(graph()).source, "png").startswith(PNG_MAGIC)
+
+
+def test_graphviz_pure_renders_svg_with_an_svg_root(pure_only):
+    root = ET.fromstring(viz.render(viz.draw(graph(), heatmap=True).source, "svg"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_save_writes_each_format_from_the_suffix(pure_only, tmp_path):
+    y = graph()
+    assert viz.save(y, tmp_path / "g.png").read_bytes().startswith(PNG_MAGIC)
+    assert ET.parse(viz.save(y, tmp_path / "g.svg")).getroot().tag.endswith("svg")
+    dot_text = viz.save(y, tmp_path / "g.dot").read_text()
+    assert dot_text.startswith("digraph") and "<B>x</B>" in dot_text
+
+
+def test_save_passes_drawing_options_on(pure_only, tmp_path):
+    text = viz.save(graph(), tmp_path / "g.dot", rankdir="TB", precision=1).read_text()
+    assert "rankdir=TB" in text and ">2.0<" in text
+
+
+def test_save_accepts_a_ready_graph(pure_only, tmp_path):
+    ready = viz.draw(graph(), title="ready")
+    assert "ready" in viz.save(ready, tmp_path / "g.dot").read_text()
+    with pytest.raises(TypeError, match="ready graph"):
+        viz.save(ready, tmp_path / "g.svg", precision=2)
+
+
+def test_save_rejects_an_unknown_suffix_and_a_missing_folder(tmp_path):
+    with pytest.raises(ValueError, match=r"\.bmp"):
+        viz.save(graph(), tmp_path / "g.bmp")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        viz.save(graph(), tmp_path / "missing" / "g.svg")
+
+
+def test_renderer_failure_reports_its_message(pure_only):
+    with pytest.raises(RuntimeError, match="failed to render"):
+        viz.render("digraph { a -> }", "svg")
+
+
+def test_returned_graph_displays_in_jupyter_with_our_renderer(pure_only):
+    g = viz.draw(graph())
+    before = dot_command.DOT_BINARY
+    bundle = g._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+    assert g._repr_mimebundle_(include=["image/png"])["image/png"].startswith(PNG_MAGIC)
+    assert dot_command.DOT_BINARY == before  # plain graphviz objects are left as they were
+
+
+def test_returned_graph_renders_to_a_file_with_our_renderer(pure_only, tmp_path):
+    out = viz.draw(graph()).render(tmp_path / "graph", format="png")
+    with open(out, "rb") as f:
+        assert f.read(8) == PNG_MAGIC
+
+
+# ----- rendering with a system Graphviz, where installed ------------------------------------------
+
+
+@pytest.fixture
+def system_dot(monkeypatch):
+    if SYSTEM_DOT is None:
+        pytest.skip("Graphviz's own dot is not installed (apt install graphviz)")
+    monkeypatch.setenv(renderer.ENV_VAR, SYSTEM_DOT)
+    return SYSTEM_DOT
+
+
+def test_system_dot_renders_png_and_svg(system_dot):
+    source = viz.draw(graph()).source
+    assert viz.render(source, "png").startswith(PNG_MAGIC)
+    assert ET.fromstring(viz.render(source, "svg")).tag.endswith("svg")
+
+
+def test_system_dot_renders_pdf(system_dot, tmp_path):
+    assert viz.save(graph(), tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")

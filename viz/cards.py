@@ -1,0 +1,130 @@
+"""The HTML-like labels and tooltips of ``draw``: a card per Value, a pill per op, a card per folded module."""
+
+from __future__ import annotations
+
+from autograd import Value
+
+from . import style
+from .grouping import Grouping
+from .style import ROLES, escape, format_constant, format_number, quote
+from .walk import is_parameter, role
+
+_LINEAR = frozenset({"add", "dot", "dotc", "sum"})  # a module whose output comes from these has no activation
+
+
+def op_text(v: Value) -> str:
+    """How the op that made ``v`` is shown: the op's own description, and ``dotc``'s constants compactly.
+
+    >>> x = Value(3.0)
+    >>> op_text(x ** 2), op_text(x.leaky_relu(0.1)), op_text(dot([x, x], [2, 3]))
+    ('^2', 'LeakyReLU(0.1)', '· [2, 3]')
+    """
+    op, arg = v.op, v.op_arg
+    if isinstance(arg, tuple):
+        shown = ", ".join(format_constant(c) for c in arg[:4])
+        more = f", … {len(arg)} in all" if len(arg) > 4 else ""
+        return f"{op.symbol} [{shown}{more}]"
+    return op.describe(arg)
+
+
+class Cards:
+    """Builds labels and tooltips for one drawing; the strings that never change are built once."""
+
+    def __init__(self, outputs: set[Value], show_data: bool, show_grad: bool, precision: int,
+                 heat: style.HeatScale | None, tooltips: bool, framed: bool) -> None:
+        self.outputs = outputs
+        self.show_data, self.show_grad, self.precision = show_data, show_grad, precision
+        self.heat = heat
+        self.tooltips = tooltips
+        self.framed = framed  # inside its group's frame a label drops the group prefix: "L1.N2.w1" -> "w1"
+        self.heads = {}
+        for name, r in ROLES.items():
+            border = "2" if name == "output" else "1"
+            self.heads[name, False] = (
+                f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2" STYLE="ROUNDED" '
+                f'BGCOLOR="{r.fill}" COLOR="{r.border}">'
+            )
+            self.heads[name, True] = (
+                f'<<TABLE BORDER="3" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2" STYLE="ROUNDED" '
+                f'BGCOLOR="{r.fill}" COLOR="{style.HIGHLIGHT}">'
+            )
+        self.data_caption = f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">data</FONT></TD>'
+        self.grad_caption = f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{style.GRAD_COLOR}">grad</FONT></TD>'
+
+    def _rows(self, v: Value) -> str:
+        rows = ""
+        if self.show_data:
+            rows += f'{self.data_caption}<TD ALIGN="RIGHT">{format_number(v.data, self.precision)}</TD></TR>'
+        if self.show_grad:
+            g = v.grad
+            bin_ = self.heat.index(g) if self.heat is not None else None
+            cell = "" if bin_ is None else f' BGCOLOR="{style.HEAT[bin_]}"'
+            text = format_number(g, self.precision)
+            if bin_ is not None and style.HEAT_TEXT[bin_] != style.INK:
+                text = f'<FONT COLOR="{style.HEAT_TEXT[bin_]}">{text}</FONT>'
+            rows += f'{self.grad_caption}<TD ALIGN="RIGHT"{cell}>{text}</TD></TR>'
+        return rows
+
+    def value(self, v: Value, hot: bool) -> str:
+        kind = role(v, self.outputs)
+        r = ROLES[kind]
+        if kind == "constant":
+            border = f'3" COLOR="{style.HIGHLIGHT}' if hot else f'1" COLOR="{r.border}'
+            text = format_constant(v.data)
+            if v.label:
+                text = f"{escape(v.label)} = {text}"
+            return (
+                f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLPADDING="1" STYLE="ROUNDED" BGCOLOR="{r.fill}">'
+                f'<TR><TD><FONT POINT-SIZE="9" COLOR="{r.caption}">{text}</FONT></TD></TR></TABLE>>'
+            )
+        label = v.label
+        if self.framed and v.group and label.startswith(v.group + "."):
+            label = label[len(v.group) + 1:]
+        title = f'<TR><TD COLSPAN="2"><FONT COLOR="{r.caption}"><B>{escape(label)}</B></FONT></TD></TR>' if label else ""
+        rows = self._rows(v)
+        if not title and not rows:
+            rows = '<TR><TD> </TD></TR>'
+        return f"{self.heads[kind, hot]}{title}{rows}</TABLE>>"
+
+    def value_tooltip(self, v: Value) -> str:
+        if not self.tooltips:
+            return ""
+        kind = role(v, self.outputs)
+        lines = [f"{v.label or 'unnamed'} ({kind}{', in ' + v.group if v.group else ''})",
+                 f"data = {v.data!r}", f"grad = {v.grad!r}"]
+        if v.op is not None:
+            lines.append(f"made by {v.op.name} ({op_text(v)}): {v.op.derivative}")
+        return f", tooltip={quote(chr(10).join(lines))}"
+
+    def op(self, v: Value, hot: bool) -> str:
+        text = op_text(v)
+        size = "12" if len(text) <= 2 else "10"
+        border = f'color="{style.HIGHLIGHT}", penwidth=2.4' if hot else f'color="{style.OP_BORDER}"'
+        tip = f", tooltip={quote(f'{v.op.name}: {v.op.derivative}')}" if self.tooltips else ""
+        return (
+            f'label={quote(text)}, shape=box, style="rounded,filled", fillcolor="{style.OP_FILL}", {border}, '
+            f'fontsize={size}, margin="0.06,0.02", width=0.3, height=0.26{tip}'
+        )
+
+    def module(self, grouping: Grouping, key: str, hot: bool) -> str:
+        r = ROLES["module"]
+        head = self.heads["module", hot]
+        members = grouping.members[key]
+        params = sum(map(is_parameter, members))
+        outs = grouping.outputs_of(key)
+        kind = "neuron" if grouping.collapse == "neuron" else "layer"
+        acts = dict.fromkeys("linear" if o.op is None or o.op.name in _LINEAR else o.op.name for o in outs)
+        detail = f"{params} params · {escape(', '.join(acts))}"
+        rows = (
+            f'<TR><TD COLSPAN="2"><FONT COLOR="{r.caption}"><B>{escape(key)}</B></FONT></TD></TR>'
+            f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{detail}</FONT></TD></TR>'
+        )
+        if len(outs) == 1:
+            rows += self._rows(outs[0])
+        else:
+            rows += f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{len(outs)} outputs</FONT></TD></TR>'
+        tip = ""
+        if self.tooltips:
+            text = f"{key}: one {kind} folded into one node ({len(members)} Values, {params} parameters, {len(outs)} outputs)"
+            tip = f", tooltip={quote(text)}"
+        return f"{head}{rows}</TABLE>>{tip}"

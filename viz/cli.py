@@ -1,0 +1,109 @@
+"""The ``python -m viz`` command: parse an expression, run backward, and save or print its graph."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Sequence
+
+from autograd import parse
+
+from .explain import explain
+from .graph import DEFAULT_MAX_NODES, draw
+from .renderer import RendererNotFoundError
+from .save import FORMATS, save
+from .tree import tree
+
+EXAMPLES = """examples:
+  python -m viz "cos(sin(x**2) + 3*x**2)" x=2 -o graph.svg
+  python -m viz "sigmoid(w1*x1 + w2*x2 + b)" w1=0 w2=1 b=4 x1=2 x2=3 -o neuron.png --tb
+  python -m viz "x*y + y**2" x=1.5 y=-2 --explain --tree
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m viz",
+        description="Draw the computation graph of an expression, with every value and gradient.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("expression", help='a math expression in quotes, such as "cos(sin(x**2) + 3*x**2)"')
+    p.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a number for each variable, such as x=2")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help=f"write the picture here; the suffix picks the format ({', '.join(sorted(FORMATS))})")
+    p.add_argument("--tb", action="store_true", help="lay the graph out top to bottom (default: left to right)")
+    p.add_argument("--no-grad", action="store_true", help="do not show gradients")
+    p.add_argument("--no-data", action="store_true", help="do not show values")
+    p.add_argument("--precision", type=int, default=4, metavar="N", help="decimal places shown (default 4)")
+    p.add_argument("--heatmap", action="store_true", help="colour gradients by magnitude")
+    p.add_argument("--label", default=None, metavar="NAME", help='name of the result in the picture (default "f")')
+    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
+                   help=f"refuse graphs with more nodes than this (default {DEFAULT_MAX_NODES})")
+    p.add_argument("--explain", action="store_true", help="print the forward and backward pass as a table")
+    p.add_argument("--tree", action="store_true", help="print the graph as a text tree")
+    return p
+
+
+def _values(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            parser.error(f"{item!r} is not a variable assignment: write NAME=VALUE, such as x=2")
+        try:
+            number = float(text)
+        except ValueError:
+            parser.error(f"{item!r}: {text.strip()!r} is not a number")
+        if not math.isfinite(number):
+            parser.error(f"{item!r}: the value must be a finite number")
+        if name in values:
+            parser.error(f"{name} is given twice")
+        values[name] = number
+    return values
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (argparse exits with 2 on bad input)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.precision < 0 or args.precision > 15:
+        parser.error(f"--precision must be between 0 and 15, got {args.precision}")
+    if args.max_nodes < 1:
+        parser.error(f"--max-nodes must be at least 1, got {args.max_nodes}")
+    if args.output is not None and not args.output.lower().endswith(tuple(FORMATS)):
+        parser.error(f"cannot tell the format of {args.output!r}: end it with one of {', '.join(sorted(FORMATS))}")
+    try:
+        expression = parse(args.expression)
+    except ValueError as exc:
+        parser.error(str(exc))
+    values = _values(parser, args.values)
+    try:
+        result = expression.evaluate(**values)
+        result.label = args.label or ("out" if "f" in expression.variables else "f")
+        result.backward()
+    except (ValueError, ArithmeticError) as exc:
+        parser.error(str(exc))
+
+    options = dict(rankdir="TB" if args.tb else "LR", show_grad=not args.no_grad, show_data=not args.no_data,
+                   precision=args.precision, heatmap=args.heatmap, max_nodes=args.max_nodes)
+    if args.explain:
+        print(explain(result, precision=args.precision))
+    if args.tree:
+        if args.explain:
+            print()
+        print(tree(result, show_data=not args.no_data, show_grad=not args.no_grad, precision=args.precision))
+    try:
+        if args.output:
+            path = save(result, args.output, **options)
+            print(f"wrote {path}", file=sys.stderr)
+        elif not (args.explain or args.tree):
+            sys.stdout.write(draw(result, **options).source)
+    except ValueError as exc:  # a graph over --max-nodes
+        parser.error(str(exc))
+    except (RendererNotFoundError, RuntimeError, OSError) as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 1
+    return 0

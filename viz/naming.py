@@ -1,0 +1,134 @@
+"""Short names and formulas for the text views (``explain``, ``tree``): ``d = b + c`` rather than node ids."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from typing import Iterator
+
+from autograd import Value
+
+from .style import format_constant
+from .walk import graph_order
+
+_MAX_TERMS = 4  # n-ary formulas longer than this are shortened with "…"
+
+
+def _letters() -> Iterator[str]:
+    for round_ in itertools.count():
+        suffix = str(round_) if round_ else ""
+        for letter in string.ascii_lowercase:
+            yield letter + suffix
+
+
+def short_names(order: list[Value]) -> dict[Value, str]:
+    """A name per Value: its label (``#2``, ``#3`` on repeats), its value for an unlabelled
+    constant leaf, else the next free letter in forward order (as a textbook writes a, b, c).
+
+    >>> x = Value(2.0, label="x"); y = (x * x).sin()
+    >>> sorted(short_names(topological_order(y)).values())
+    ['a', 'b', 'x']
+    """
+    taken = {v.label for v in order if v.label}
+    seen: dict[str, int] = {}
+    letters = (name for name in _letters() if name not in taken)
+    names: dict[Value, str] = {}
+    for v in order:
+        if v.label:
+            count = seen[v.label] = seen.get(v.label, 0) + 1
+            names[v] = v.label if count == 1 else f"{v.label}#{count}"
+        elif v.is_leaf:
+            names[v] = format_constant(v.data)
+        else:
+            names[v] = next(letters)
+    return names
+
+
+def named_graph(output: Value, what: str) -> tuple[list[Value], dict[Value, str]]:
+    """The graph behind one output, in forward order, with ``short_names``; TypeError for a non-Value.
+
+    >>> order, names = named_graph(Value(1.0, label="x") * 2.0, "tree")
+    >>> [names[v] for v in order]
+    ['x', 'a']
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"{what} needs one Value, got {type(output).__name__}: {output!r}")
+    order = graph_order([output])
+    return order, short_names(order)
+
+
+def formula(v: Value, names: dict[Value, str]) -> str:
+    """The right-hand side that computed ``v`` from its parents' names (``"sin(a)"``, ``"x^2"``).
+
+    >>> x = Value(2.0, label="x"); y = 3 * x ** 2
+    >>> names = short_names(topological_order(y))
+    >>> formula(y, names), formula(y.parents[0], names)
+    ('a × 3', 'x^2')
+    """
+    op = v.op
+    if op is None:
+        return ""
+    ps = [names[p] for p in v.parents]
+    if op.arity == 2:
+        return f"{ps[0]} {op.symbol} {ps[1]}"
+    if op.arity is None:
+        return _nary(v, ps)
+    (x,) = ps
+    template = op.template
+    if v.op_arg is not None and "{c}" in template:
+        shown = op.describe(v.op_arg)
+        if template.endswith(")"):  # a function with a parameter: LeakyReLU(x, 0.01)
+            return f"{op.symbol}({x}, {format_constant(v.op_arg)})"
+        gap = " " if " " in template else ""
+        return f"{shown}{gap}{x}" if template.startswith("{c}") else f"{x}{gap}{shown}"
+    if op.symbol == "−":
+        return f"−{x}"
+    if "·" in op.symbol:  # |·|
+        return op.symbol.replace("·", x)
+    return f"{op.symbol}({x})"
+
+
+def _nary(v: Value, ps: list[str]) -> str:
+    name = v.op.name
+    if name == "dot":
+        n = len(ps) // 2
+        terms = [f"{w}·{x}" for w, x in zip(ps[:n], ps[n:])]
+    elif name == "dotc":
+        terms = [f"{format_constant(c)}·{w}" for c, w in zip(v.op_arg, ps)]
+    else:
+        terms = ps
+    if len(terms) > _MAX_TERMS:
+        return " + ".join(terms[:_MAX_TERMS - 1]) + f" + … ({len(terms)} terms)"
+    return " + ".join(terms)
+
+
+_SYMBOL = re.compile(r"(?<![A-Za-z])([abxc])(?![A-Za-z])|ˣ")
+
+
+def local_rule(child: Value, position: int, names: dict[Value, str]) -> str:
+    """The op's derivative text for one operand, in the graph's own names: ``∂J/∂e = −sin e``.
+
+    >>> x = Value(2.0, label="x"); y = x.sin(); y.label = "y"
+    >>> local_rule(y, 0, {x: "x", y: "y"})
+    '∂y/∂x = cos x'
+    """
+    op = child.op
+    parts = re.split(r", (?=∂/∂)", op.derivative)
+    if op.arity is None:  # n-ary rules speak of xᵢ, wᵢ: keep them, naming the node itself
+        text = parts[0] if len(parts) == 1 or position < len(child.parents) // 2 else parts[1]
+        return text.replace("∂/∂", f"∂{names[child]}/∂", 1)
+    text = parts[position] if len(parts) == len(child.parents) else op.derivative
+    operands = [names[p] for p in child.parents]
+    mapping = {"a": operands[0], "b": operands[-1]} if op.arity == 2 else {"x": operands[0]}
+    if child.op_arg is not None and not isinstance(child.op_arg, tuple) and "{c}" in op.template:
+        mapping["c"] = format_constant(child.op_arg)
+
+    def swap(match: re.Match) -> str:
+        if match.group(0) == "ˣ":
+            return f"^{mapping['x']}" if "x" in mapping else "ˣ"
+        return mapping.get(match.group(1), match.group(1))
+
+    head, _, rest = text.partition(" = ")
+    target = _SYMBOL.sub(swap, head.replace("∂/∂", "", 1))
+    return f"∂{names[child]}/∂{target} = {_SYMBOL.sub(swap, rest)}"

@@ -1,0 +1,208 @@
+"""``draw_network``: the textbook picture of a network, neurons as circles in columns joined by weights.
+
+Reads a model through the ``nn`` contract only: an MLP's ``layers``, a layer's ``neurons``, a
+neuron's ``w`` (list of Values), ``b``, ``activation`` and ``name``. A Layer or a single Neuron
+draws as a one-layer network.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from autograd import Value, grad
+
+from . import style
+from .renderer import Graph
+from .style import escape, format_number, quote
+
+MAX_UNITS = 200  # circles; a 784-input network is drawn as a graph of numbers instead (viz.draw)
+_LABEL_EDGES_UP_TO = 24  # weight values are written on the edges of small networks only
+
+
+def _layers_of(model: Any) -> list[Any]:
+    if hasattr(model, "layers"):
+        layers = list(model.layers)
+    elif hasattr(model, "neurons"):
+        layers = [model]
+    elif hasattr(model, "w") and hasattr(model, "b"):
+        layers = [_OneNeuron(model)]
+    else:
+        raise TypeError(
+            f"draw_network needs an nn.MLP, nn.Layer or nn.Neuron (something with .layers, .neurons or .w), "
+            f"got {type(model).__name__}"
+        )
+    if not layers or any(not getattr(layer, "neurons", None) for layer in layers):
+        raise ValueError("draw_network: the model has a layer without neurons")
+    return layers
+
+
+class _OneNeuron:
+    """A single neuron seen as a layer of one, so every model is a list of layers."""
+
+    def __init__(self, neuron: Any) -> None:
+        self.neurons = [neuron]
+        self.activation = getattr(neuron, "activation", "")
+        self._neuron = neuron
+
+    def __call__(self, x: Sequence[Value]) -> list[Value]:
+        return [self._neuron(x)]
+
+
+def _inputs(x: Any, nin: int) -> list[Value]:
+    if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__len__"):
+        raise TypeError(f"x must be a sequence of {nin} numbers (one sample), got {type(x).__name__}: {x!r}")
+    items = list(x.tolist() if hasattr(x, "tolist") else x)
+    if len(items) != nin:
+        raise ValueError(f"x must hold {nin} numbers, one per network input, got {len(items)}")
+    return [v if isinstance(v, Value) else Value(v, label=f"x{i}") for i, v in enumerate(items, start=1)]
+
+
+def draw_network(
+    model: Any,
+    x: Sequence[float] | None = None,
+    *,
+    loss: Callable[[list[Value]], Value] | None = None,
+    precision: int = 2,
+    show_bias: bool = True,
+    title: str | None = None,
+) -> Graph:
+    """Draw ``model`` as circles in columns: inputs, each hidden layer, outputs (plus bias units).
+
+    Edge thickness is |weight| and colour its sign (blue positive, orange negative). Given one
+    input sample ``x``, each circle shows the activation the model computes for it, shaded by sign
+    and size. Given also ``loss``, a function of the output list returning a Value, each circle
+    shows the gradient of the loss with respect to that activation (found with ``autograd.grad``, so
+    no ``.grad`` in the model changes).
+
+    >>> import nn
+    >>> net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])
+    >>> g = draw_network(net, [2.0, 3.0])
+    >>> "0.72" in g.source  # the output of seed 002's network
+    True
+    """
+    layers = _layers_of(model)
+    style.check_precision(precision)
+    nin = len(layers[0].neurons[0].w)
+    sizes = [nin] + [len(layer.neurons) for layer in layers]
+    if sum(sizes) > MAX_UNITS:
+        raise ValueError(
+            f"a network with {sum(sizes)} units ({' → '.join(map(str, sizes))}) is too big to draw as circles "
+            f"(limit {MAX_UNITS}); draw a smaller model, or its graph with viz.draw(..., collapse='layer')"
+        )
+    if loss is not None and x is None:
+        raise ValueError("loss needs an input sample x to compute activations from")
+
+    columns: list[list[Value | None]] = [[None] * n for n in sizes]
+    loss_value: Value | None = None
+    grads: dict[Value, float] = {}
+    if x is not None:
+        columns[0] = h = _inputs(x, nin)
+        for c, layer in enumerate(layers, start=1):
+            h = list(layer(h))
+            columns[c] = h
+        if loss is not None:
+            if not callable(loss):
+                raise TypeError(f"loss must be a function of the output list returning a Value, got {loss!r}")
+            loss_value = loss(columns[-1])
+            if not isinstance(loss_value, Value):
+                raise TypeError(f"loss must return a Value, got {type(loss_value).__name__}: {loss_value!r}")
+            units = [v for col in columns for v in col]
+            grads = dict(zip(units, grad(loss_value, units)))
+
+    graph = Graph(
+        name="network",
+        format="svg",
+        graph_attr={"rankdir": "LR", "splines": "line", "nodesep": "0.12", "ranksep": "1.3", "pad": "0.4",
+                    "fontname": style.FONT, "bgcolor": "white", "outputorder": "edgesfirst"},
+        node_attr={"fontname": style.FONT, "fontcolor": style.INK},
+        edge_attr={"arrowhead": "none", "fontname": style.FONT, "fontsize": "9"},
+    )
+    caption = title or ""
+    if loss_value is not None:
+        caption = (caption + "   " if caption else "") + f"loss = {format_number(loss_value.data, precision)}"
+    if caption:
+        graph.attr(label=f"<<B>{escape(caption)}</B>>", labelloc="t", fontsize="13")
+
+    weights = [abs(p.data) for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
+    heaviest = max(weights, default=0.0) or 1.0
+    n_edges = sum(sizes[c] * sizes[c + 1] for c in range(len(layers)))
+    label_edges = n_edges <= _LABEL_EDGES_UP_TO
+    big = max(sizes) > 8
+    body: list[str] = []
+    edges: list[str] = []
+    for c, size in enumerate(sizes):
+        kind = "input" if c == 0 else ("output" if c == len(layers) else "hidden")
+        layer = layers[c - 1] if c else None
+        activation = getattr(layer, "activation", "") if layer is not None else ""
+        header = {"input": "inputs", "output": "output", "hidden": f"hidden {c}"}[kind]
+        column = [f"h{c}"]
+        body.append(
+            f'h{c} [shape=none, margin="0.02,0.12", label=<<FONT POINT-SIZE="11" COLOR="{style.MUTED}"><B>{header}</B>'
+            + (f"<BR/>{escape(str(activation))}" if activation else "") + "</FONT>>]"
+        )
+        scale = max([1.0] + [abs(v.data) for v in columns[c] if v is not None])
+        for j in range(size):
+            name = f"x{j + 1}" if c == 0 else _short_name(layer.neurons[j], j)
+            v = columns[c][j]
+            body.append(f"u{c}_{j} [{_unit(name, v, grads.get(v) if v is not None else None, scale, kind, precision, big)}]")
+            column.append(f"u{c}_{j}")
+        if show_bias and c < len(layers):
+            body.append(f'b{c} [shape=circle, width=0.42, fixedsize=true, style=filled, fillcolor="#f3f4f6", '
+                        f'color="#c3c8cf", fontsize=10, fontcolor="{style.MUTED}", label="+1", tooltip="bias unit"]')
+            column.append(f"b{c}")
+        body.append("{ rank=same; " + " -> ".join(column) + " [style=invis] }")  # keeps the column in order
+        if c == 0:
+            continue
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                edges.append(f"u{c - 1}_{i} -> u{c}_{j} [{_weight(w, heaviest, label_edges, precision)}]")
+            if show_bias:
+                edges.append(f"b{c - 1} -> u{c}_{j} [{_weight(neuron.b, heaviest, label_edges, precision)}, style=dashed]")
+    graph.body.extend(f"\t{line}\n" for line in body + edges)
+    return graph
+
+
+def _short_name(neuron: Any, j: int) -> str:
+    name = getattr(neuron, "name", "") or f"N{j + 1}"
+    return name.rsplit(".", 1)[-1]
+
+
+def _unit(name: str, v: Value | None, g: float | None, scale: float, kind: str, precision: int, big: bool) -> str:
+    """A neuron's circle: its name, then its activation and gradient when known, shaded by activation."""
+    size = 0.62 if big else 0.82
+    if v is None:
+        fill = style.ROLES["input" if kind == "input" else ("output" if kind == "output" else "intermediate")].fill
+        rows = f"<B>{escape(name)}</B>"
+        tip = name
+    else:
+        t = min(1.0, abs(v.data) / scale)  # scale >= 1: a sigmoid's 0.05 stays pale
+        fill = _blend("#ffffff", style.POSITIVE if v.data >= 0 else style.NEGATIVE, 0.12 + 0.5 * t)
+        rows = f'<FONT POINT-SIZE="8" COLOR="{style.DATA_COLOR}">{escape(name)}</FONT><BR/><B>{format_number(v.data, precision)}</B>'
+        tip = f"{name} = {v.data!r}"
+        if g is not None:
+            rows += f'<BR/><FONT POINT-SIZE="8" COLOR="{style.GRAD_COLOR}">grad {format_number(g, precision)}</FONT>'
+            tip += f"\nd loss / d {name} = {g!r}"
+    border = style.ROLES["output"].border if kind == "output" else "#7b8794"
+    return (f'shape=circle, fixedsize=true, width={size}, style=filled, fillcolor="{fill}", color="{border}", '
+            f'penwidth=1.3, fontsize={9 if big else 11}, label=<{rows}>, tooltip={quote(tip)}')
+
+
+def _weight(p: Value, heaviest: float, labelled: bool, precision: int) -> str:
+    """An edge for one weight: width by |w|, colour by sign, the value in its tooltip (and label if small)."""
+    w = p.data
+    t = abs(w) / heaviest
+    width = 0.4 + 3.4 * t
+    # Light weights fade out so the strong connections carry the picture of a dense network.
+    color = (style.POSITIVE if w >= 0 else style.NEGATIVE) + f"{round(0x50 + 0xaf * t):02x}"
+    tip = f"{p.label or 'weight'} = {w!r}" + (f", grad = {p.grad!r}" if p.grad else "")
+    attrs = f'penwidth={width:.2f}, color="{color}", tooltip={quote(tip)}'
+    if labelled:
+        attrs += f', taillabel="{format_number(w, precision)}", labeldistance=4, labelangle=8, fontcolor="{color[:7]}"'
+    return attrs
+
+
+def _blend(a: str, b: str, t: float) -> str:
+    """The colour a fraction ``t`` of the way from hex colour ``a`` to ``b``."""
+    ca = [int(a[k:k + 2], 16) for k in (1, 3, 5)]
+    cb = [int(b[k:k + 2], 16) for k in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ca, cb))

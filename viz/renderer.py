@@ -1,0 +1,134 @@
+"""Finding a dot-compatible executable and running it: the only place viz starts a subprocess.
+
+Order of preference: the ``VALUEGRAD_DOT`` environment variable, the ``graphviz-pure`` executable
+installed with this package (the interpreter's scripts folder first, since a venv's python may run
+without its ``bin`` on PATH, then PATH), then Graphviz's own ``dot``. graphviz-pure renders SVG,
+PNG and JPEG but not PDF, so other formats go to a system ``dot``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sysconfig
+import threading
+from pathlib import Path
+from typing import Any
+
+import graphviz
+from graphviz.backend import dot_command
+
+ENV_VAR = "VALUEGRAD_DOT"
+PURE_NAME = "graphviz-pure"
+# What graphviz-pure 0.2 can write (it answers an unknown -T with this list).
+PURE_FORMATS = frozenset(
+    "canon dot dot_json gv jpe jpeg jpg json json0 plain plain-ext png svg xdot xdot1.2 xdot1.4 xdot_json".split()
+)
+
+
+class RendererNotFoundError(RuntimeError):
+    """No executable that can write the requested format was found."""
+
+
+def _scripts_dir() -> str | None:
+    return sysconfig.get_path("scripts")
+
+
+def find_renderer(format: str = "svg") -> Path:
+    """The executable that will render ``format``, following the documented order of preference.
+
+    >>> find_renderer("svg").exists()
+    True
+    """
+    fmt = format.lower()
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        found = shutil.which(override)
+        if found is None:
+            raise RendererNotFoundError(
+                f"{ENV_VAR}={override!r} is not an executable file; point it at a Graphviz 'dot' "
+                f"(or graphviz-pure) executable, or unset it"
+            )
+        return Path(found)
+    pure = None
+    scripts = _scripts_dir()
+    if scripts:
+        pure = shutil.which(PURE_NAME, path=scripts)
+    pure = pure or shutil.which(PURE_NAME)
+    if pure and fmt in PURE_FORMATS:
+        return Path(pure)
+    system_dot = shutil.which("dot")
+    if system_dot:
+        return Path(system_dot)
+    if pure:
+        raise RendererNotFoundError(
+            f"{fmt.upper()} output needs Graphviz's own 'dot' program, which was not found: the bundled "
+            f"graphviz-pure renderer writes svg, png, jpg and dot but not {fmt}. "
+            f"Save as .svg or .png, or install Graphviz (apt install graphviz, brew install graphviz, "
+            f"conda install graphviz) or set {ENV_VAR} to a dot executable."
+        )
+    raise RendererNotFoundError(
+        "no Graphviz renderer found: reinstall valuegrad's dependency graphviz-pure "
+        f"(pip install graphviz-pure), install Graphviz (apt install graphviz), or set {ENV_VAR} to a dot executable"
+    )
+
+
+def render(source: str, format: str, dpi: float | None = None) -> bytes:
+    """Lay out DOT ``source`` and return the picture as bytes in ``format`` (``"svg"``, ``"png"``, ...).
+
+    ``dpi`` sets the resolution of bitmap formats (graphviz's default is 96).
+
+    >>> render("digraph { a -> b }", "svg")[:5]
+    b'<?xml'
+    """
+    exe = find_renderer(format)
+    command = [str(exe), f"-T{format.lower()}"]
+    if dpi is not None:
+        command.append(f"-Gdpi={float(dpi):g}")
+    try:
+        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False)
+    except OSError as exc:
+        raise RendererNotFoundError(f"could not run the renderer {exe}: {exc}") from None
+    if done.returncode != 0:
+        # Warnings about font metrics are routine for graphviz-pure; only a failure is worth showing.
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RuntimeError(f"{exe.name} failed to render {format} (exit code {done.returncode}): {message}")
+    return done.stdout
+
+
+# graphviz reads its executable path from this module global each time it builds a command line,
+# so swapping it for the duration of one call (under a lock) points pipe/render/Jupyter at ours
+# without changing how plain graphviz objects elsewhere in the program behave afterwards.
+_binary_lock = threading.RLock()
+
+
+class Graph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that renders (``pipe``, ``render``, Jupyter display) with ``find_renderer``.
+
+    >>> g = Graph(); g.edge("a", "b")
+    >>> g.pipe(format="svg", encoding="utf-8").lstrip().startswith("<?xml")
+    True
+    """
+
+    def _with_renderer(self, method: Any, format: str | None, quiet_at: int, args: tuple, kwargs: dict) -> Any:
+        exe = find_renderer(format or self.format or "pdf")
+        if exe.name.startswith(PURE_NAME) and len(args) <= quiet_at:
+            kwargs.setdefault("quiet", True)  # its font-metric warnings would clutter every notebook cell
+        with _binary_lock:
+            previous = dot_command.DOT_BINARY
+            dot_command.DOT_BINARY = exe
+            try:
+                return method(*args, **kwargs)
+            finally:
+                dot_command.DOT_BINARY = previous
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        """As ``graphviz.Digraph.pipe``, with viz's renderer."""
+        fmt = kwargs.get("format", args[0] if args else None)
+        return self._with_renderer(super().pipe, fmt, 4, args, kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        """As ``graphviz.Digraph.render``, with viz's renderer."""
+        fmt = kwargs.get("format", args[4] if len(args) > 4 else None)
+        return self._with_renderer(super().render, fmt, 8, args, kwargs)
