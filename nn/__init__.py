@@ -1,4 +1,5 @@
-"""Neural-network building blocks on the scalar engine: modules, activations, losses, optimizers, schedules.
+"""Neural-network building blocks on the scalar engine: modules, activations, losses, optimizers,
+schedules, data sets, the training loop and its metrics and plots.
 
 >>> import nn
 >>> net = nn.MLP(2, [4, 1], seed=0)
@@ -6,12 +7,25 @@
 (1, 17)
 """
 
-from . import activations, init, losses, optim, schedules
+from . import activations, data, datasets, init, losses, metrics, optim, plots, schedules, training
 from .layers import MLP, Layer, Neuron
+from .losses import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, categorical_cross_entropy, hinge, l2_penalty, mse,
+    sparse_categorical_cross_entropy, sse,
+)
+from .metrics import accuracy, confusion_matrix, format_confusion_matrix
 from .module import Module
+from .optim import SGD, Adam, AdamW, RMSProp
+from .schedules import CosineDecay, LinearDecay, StepDecay
 from .serialization import load_model
+from .training import EarlyStopping, History, evaluate, fit, model_outputs, predict
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "load_model",
-    "activations", "init", "losses", "optim", "schedules",
+    "mse", "sse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_cross_entropy",
+    "sparse_categorical_cross_entropy", "hinge", "l2_penalty",
+    "SGD", "RMSProp", "Adam", "AdamW", "StepDecay", "LinearDecay", "CosineDecay",
+    "fit", "evaluate", "predict", "model_outputs", "History", "EarlyStopping",
+    "accuracy", "confusion_matrix", "format_confusion_matrix",
+    "activations", "init", "losses", "optim", "schedules", "data", "datasets", "training", "metrics", "plots",
 ]
