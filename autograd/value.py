@@ -91,7 +91,8 @@ class Value:
     (10.0, 7.0)
     """
 
-    __slots__ = ("data", "grad", "op", "op_arg", "label", "group", "_a", "_b", "_mark", "__weakref__")
+    # Slot order is memory order: what graph walks and backward read sits together at the front.
+    __slots__ = ("_a", "_b", "_mark", "grad", "data", "op", "op_arg", "label", "group", "__weakref__")
     # Make numpy scalars on the left defer to our reflected operators instead of building arrays.
     __array_ufunc__ = None
 

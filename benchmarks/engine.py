@@ -1,15 +1,20 @@
 """Engine speed and memory: build a 200,000-op graph mixing + × tanh exp **, then run backward.
 
-Run: python benchmarks/engine.py [--ops N]
-The garbage collector is left at the interpreter's defaults, as a user would have it. Where torch
-is installed the same graph is built from 0-dim float64 tensors and the ratios are printed.
+Run: python benchmarks/engine.py [--ops N] [--repeat K]
+Each engine is measured in fresh interpreters (the median of K), with the garbage collector at the
+interpreter's defaults, as a user would have it. Where torch is installed the same graph is built
+from 0-dim float64 tensors and the ratios are printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
+import json
 import random
+import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -17,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd import Value  # noqa: E402
+from autograd import Value, gc_paused  # noqa: E402
 
 
 def build(make_leaf, ops: int, seed: int = 0):
@@ -71,27 +76,74 @@ def bytes_per_node(ops: int) -> float:
     return current / count
 
 
+def measure(engine: str, ops: int) -> dict[str, float]:
+    """One measurement in this (fresh) interpreter: forward/backward µs per op, or bytes per node."""
+    if engine == "memory":
+        return {"bytes_per_node": bytes_per_node(ops)}
+    if engine in ("torch", "valuegrad+torch"):
+        # Importing torch adds ~150,000 objects that every full collection walks again.
+        import torch
+
+        torch.set_num_threads(1)
+    if engine == "torch":
+
+        def make_leaf(x: float):
+            return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    else:
+        make_leaf = Value
+    if engine == "valuegrad-paused":
+        with gc_paused():
+            forward, backward, count = time_engine(make_leaf, ops)
+    else:
+        forward, backward, count = time_engine(make_leaf, ops)
+    return {"forward_us": forward * 1e6, "backward_us": backward * 1e6, "ops": count}
+
+
+def run_fresh(engine: str, ops: int) -> dict[str, float]:
+    """Measure in a new interpreter, so every engine starts from the same state (same modules loaded)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", engine, "--ops", str(ops)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3, help="fresh runs per engine; the median is shown")
+    parser.add_argument("--measure", choices=["valuegrad", "valuegrad-paused", "valuegrad+torch", "torch", "memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, gc thresholds {gc.get_threshold()}, gc enabled: {gc.isenabled()}")
-    forward, backward, count = time_engine(Value, args.ops)
-    print(f"valuegrad  {count} ops: forward {forward * 1e6:.2f} µs/op, backward {backward * 1e6:.2f} µs/node")
-    print(f"valuegrad  memory: {bytes_per_node(args.ops):.0f} bytes/node (tracemalloc, graph + grads)")
-    try:
-        import torch
-    except ImportError:
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.ops)))
+        return
+    print(f"python {sys.version.split()[0]}, gc thresholds {gc.get_threshold()}, gc enabled: {gc.isenabled()}; "
+          f"median of {args.repeat} fresh interpreters per engine")
+    ours = _median_runs("valuegrad", args)
+    print(f"valuegrad  {ours['ops']:.0f} ops: forward {ours['forward_us']:.2f} µs/op, "
+          f"backward {ours['backward_us']:.2f} µs/node")
+    paused = _median_runs("valuegrad-paused", args)
+    print(f"valuegrad  inside autograd.gc_paused(): forward {paused['forward_us']:.2f} µs/op, "
+          f"backward {paused['backward_us']:.2f} µs/node (what a training step wrapped in it gets)")
+    memory = run_fresh("memory", args.ops)
+    print(f"valuegrad  memory: {memory['bytes_per_node']:.0f} bytes/node (tracemalloc, graph + grads)")
+    if importlib.util.find_spec("torch") is None:
         print("torch not installed: skipping the comparison (pip install torch==2.13.0)")
         return
-    torch.set_num_threads(1)
+    theirs = _median_runs("torch", args)
+    ours_beside = _median_runs("valuegrad+torch", args)
+    print(f"valuegrad  with torch imported too: forward {ours_beside['forward_us']:.2f} µs/op, "
+          f"backward {ours_beside['backward_us']:.2f} µs/node")
+    print(f"torch      {theirs['ops']:.0f} ops: forward {theirs['forward_us']:.2f} µs/op, "
+          f"backward {theirs['backward_us']:.2f} µs/node (0-dim float64 tensors, 1 thread)")
+    for name, mine in (("each engine alone", ours), ("same modules loaded", ours_beside), ("gc_paused", paused)):
+        print(f"ratio      {name}: forward {theirs['forward_us'] / mine['forward_us']:.1f}× faster, "
+              f"backward {theirs['backward_us'] / mine['backward_us']:.1f}× faster than torch")
 
-    def tensor_leaf(x: float):
-        return torch.tensor(x, dtype=torch.float64, requires_grad=True)
 
-    t_forward, t_backward, t_count = time_engine(tensor_leaf, args.ops)
-    print(f"torch      {t_count} ops: forward {t_forward * 1e6:.2f} µs/op, backward {t_backward * 1e6:.2f} µs/node")
-    print(f"ratio      forward {t_forward / forward:.1f}× faster, backward {t_backward / backward:.1f}× faster than torch 0-dim tensors")
+def _median_runs(engine: str, args: argparse.Namespace) -> dict[str, float]:
+    runs = [run_fresh(engine, args.ops) for _ in range(args.repeat)]
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
 if __name__ == "__main__":

@@ -342,10 +342,9 @@ def fit(
             order = rng.permutation(len(rows)) if size < len(rows) else np.arange(len(rows))
             for start in range(0, len(rows), size):
                 idx = order[start:start + size]
-                batch_out, batch_loss = _step(model, parameters, [rows[i] for i in idx], y[idx], loss_fn, optimizer, l2,
-                                              epoch)
+                batch_data, batch_loss = _step(model, parameters, [rows[i] for i in idx], y[idx], loss_fn, optimizer,
+                                               l2, epoch)
                 total += batch_loss * len(idx)
-                batch_data = [[o.data for o in _row(out)] for out in batch_out]
                 outputs.extend(batch_data)
                 bar.update(1)
                 if progress:
@@ -375,20 +374,25 @@ def fit(
 
 
 def _step(model: Any, parameters: list, xs: list, targets: np.ndarray, loss_fn: Callable, optimizer: Any,
-          l2: float, epoch: int) -> tuple[list, float]:
-    """One minibatch: forward, loss (+ L2), backward, update. Returns the outputs and the data loss."""
+          l2: float, epoch: int) -> tuple[list[list[float]], float]:
+    """One minibatch: forward, loss (+ L2), backward, update. Returns the outputs' values and the data loss.
+
+    The whole step runs with the cycle collector paused: its graph is made and freed inside, so the
+    collector would only re-walk nodes that reference counting frees anyway.
+    """
     try:
-        outputs = [model(x) for x in xs]
-        loss = loss_fn(outputs, targets)
-        objective = loss + _losses.l2_penalty(parameters, l2) if l2 else loss
-        optimizer.zero_grad()
-        objective.backward()
-        optimizer.step()
+        with autograd.gc_paused():
+            outputs = [model(x) for x in xs]
+            loss = loss_fn(outputs, targets)
+            objective = loss + _losses.l2_penalty(parameters, l2) if l2 else loss
+            optimizer.zero_grad()
+            objective.backward()
+            optimizer.step()
+            return [[o.data for o in _row(out)] for out in outputs], loss.data
     except OverflowError as exc:
         raise OverflowError(
             f"training diverged in epoch {epoch} (values grew past float range; try a smaller learning rate): {exc}"
         ) from exc
-    return outputs, loss.data
 
 
 def _shown(record: dict[str, float]) -> dict[str, str]:
