@@ -11,23 +11,25 @@ from typing import Any, Iterable, Sequence
 from . import float_math as _fm
 from .value import Value, as_float
 
-def _walk(root: Value) -> list[Value]:
-    """Every Value ``root`` depends on, each after all of its parents (a post-order depth-first walk).
+def _walk(root: Value) -> tuple[list[Value], list[Value]]:
+    """What ``root`` depends on: (non-leaf nodes, each after all of its parents; the leaves).
 
-    The walk keeps an explicit stack (no recursion, so depth is limited only by memory) and marks
-    visited nodes in their ``_mark`` slot: a fresh marker object per walk, so no reset pass is
-    needed, and no set of visited nodes whose lookups would miss the cache on big graphs.
+    A post-order depth-first walk with an explicit stack (no recursion, so depth is limited only
+    by memory). Visited nodes are marked in their ``_mark`` slot with a marker object made fresh for
+    each walk, so no reset pass is needed and no set of visited nodes (whose lookups miss the cache
+    on big graphs) is kept.
     """
     opened, done = object(), object()
-    order: list[Value] = []
+    inner: list[Value] = []
+    leaves: list[Value] = []
     stack = [root]
-    pop, push, keep = stack.pop, stack.append, order.append
+    pop, push, keep, keep_leaf = stack.pop, stack.append, inner.append, leaves.append
     while stack:
         node = stack[-1]
         mark = node._mark
-        if mark is done:
+        if mark is done:  # pushed twice: reached from two children before it was closed
             pop()
-        elif mark is opened:  # all parents are in order now
+        elif mark is opened:  # every parent is closed now
             node._mark = done
             pop()
             keep(node)
@@ -36,7 +38,7 @@ def _walk(root: Value) -> list[Value]:
             if a is None:
                 node._mark = done
                 pop()
-                keep(node)
+                keep_leaf(node)
                 continue
             node._mark = opened
             if type(a) is tuple:
@@ -49,7 +51,7 @@ def _walk(root: Value) -> list[Value]:
                     push(b)
                 if a._mark is not done:
                     push(a)
-    return order
+    return inner, leaves
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -61,7 +63,8 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
-    return _walk(root)
+    inner, leaves = _walk(root)
+    return leaves + inner
 
 
 def _undefined_gradient(node: Value, exc: Exception) -> ValueError:
@@ -84,18 +87,15 @@ def backward(root: Value, grad: float = 1.0) -> None:
     if root._a is None:
         root.grad += seed
         return
-    order = _walk(root)
-    for node in order:
-        if node._a is not None:
-            node.grad = 0.0
+    inner, leaves = _walk(root)
+    for node in inner:
+        node.grad = 0.0
     root.grad = seed
     m = _fm
     node = root
     try:
-        for node in reversed(order):
+        for node in reversed(inner):
             a = node._a
-            if a is None:
-                continue
             if type(a) is tuple:
                 for p, pg in zip(a, node.op.vjp(m, node.grad, node.data, node.op_arg, *[p.data for p in a])):
                     p.grad += pg
@@ -109,7 +109,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 b.grad += gb
     except (ArithmeticError, ValueError) as exc:
         raise _undefined_gradient(node, exc) from exc
-    for node in order:
+    for node in leaves:
         g = node.grad
         if g - g:  # inf or nan: say so now instead of letting it spread through training
             raise ValueError(f"backward produced a non-finite gradient {g!r} for {node!r}")
@@ -136,7 +136,7 @@ def grad(
     wanted = [inputs] if single else list(_check_inputs(inputs))
     if not isinstance(output, Value):
         raise TypeError(f"grad needs a Value as output, got {type(output).__name__}: {output!r}")
-    order = _walk(output)
+    order, _leaves = _walk(output)
     if create_graph:
         from . import functional as m
         from .grad_mode import enable_grad
