@@ -79,9 +79,9 @@ def step(x: float) -> float:
     return 1.0 if x > 0.0 else 0.0
 
 
-def sign(x: float) -> float:
-    """Sign of x (0 at 0): the derivative of abs; carries no gradient itself."""
-    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+def sign(x: float, at_zero: float = 0.0) -> float:
+    """Sign of x, ``at_zero`` at 0 (0 for the derivative of abs; the perceptron of seed 001 uses −1)."""
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else at_zero)
 
 
 def power(x: float, c: float) -> float:

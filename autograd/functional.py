@@ -191,12 +191,13 @@ def elu_slope(x: Value | Number, alpha: float) -> Value | float:
     return alpha * exp(x)
 
 
-def sign(x: Value | Number) -> Value | float:
-    """−1, 0 or 1. On a Value it records a node whose gradient is 0 (the perceptron's step).
+def sign(x: Value | Number, at_zero: float = 0.0) -> Value | float:
+    """−1 or 1 by the sign of x, and ``at_zero`` at 0. On a Value its gradient is 0 everywhere.
 
-    It also serves the rule of abs, whose derivative is sign(x).
+    With the default 0 it is the derivative of abs; seed 001's perceptron uses ``at_zero=-1``
+    ("1 if the input is positive and −1 if it's not"). ``sign(0.0, at_zero=-1) == -1.0``
     """
-    return _apply(ops.SIGN, x)
+    return _apply(ops.SIGN, x, as_float(at_zero, "sign's at_zero"))
 
 
 def xlogy(y: Value | Number, x: Value | Number) -> Value | float:

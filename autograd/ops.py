@@ -164,9 +164,10 @@ SILU = _op(
 ABS = _op("abs", "|·|", 1, lambda m, arg, x: abs(x), lambda m, g, y, arg, x: (g * m.sign(x),), "∂/∂x = sign(x)")
 SIGN = _op(
     "sign", "sign", 1,
-    lambda m, arg, x: m.sign(x),
+    lambda m, arg, x: m.sign(x, arg),
     lambda m, g, y, arg, x: (g * 0.0,),
     "∂/∂x = 0 (a step: no gradient flows, as in the perceptron)",
+    "sign",
 )
 ERF = _op(
     "erf", "erf", 1,

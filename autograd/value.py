@@ -277,9 +277,9 @@ class Value:
         """x·σ(x) (swish). ``Value(0).silu().data == 0.0``"""
         return _unary(SILU, self)
 
-    def sign(self) -> "Value":
-        """−1, 0 or 1; its gradient is 0 everywhere (the perceptron's step). ``Value(-3).sign().data == -1.0``"""
-        return _unary(SIGN, self)
+    def sign(self, at_zero: float = 0.0) -> "Value":
+        """−1 or 1 by sign, ``at_zero`` at 0; gradient 0 everywhere. ``Value(-3).sign().data == -1.0``"""
+        return _unary(SIGN, self, as_float(at_zero, "sign's at_zero"))
 
     def erf(self) -> "Value":
         """Gauss error function. ``Value(0).erf().data == 0.0``"""

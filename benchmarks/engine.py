@@ -137,8 +137,12 @@ def main() -> None:
     print(f"torch      {theirs['ops']:.0f} ops: forward {theirs['forward_us']:.2f} µs/op, "
           f"backward {theirs['backward_us']:.2f} µs/node (0-dim float64 tensors, 1 thread)")
     for name, mine in (("each engine alone", ours), ("same modules loaded", ours_beside), ("gc_paused", paused)):
-        print(f"ratio      {name}: forward {theirs['forward_us'] / mine['forward_us']:.1f}× faster, "
-              f"backward {theirs['backward_us'] / mine['backward_us']:.1f}× faster than torch")
+        print(f"ratio      {name}: forward {_speed(theirs['forward_us'], mine['forward_us'])}, "
+              f"backward {_speed(theirs['backward_us'], mine['backward_us'])} than torch")
+
+
+def _speed(theirs: float, ours: float) -> str:
+    return f"{theirs / ours:.1f}× faster" if theirs >= ours else f"{ours / theirs:.1f}× slower"
 
 
 def _median_runs(engine: str, args: argparse.Namespace) -> dict[str, float]:

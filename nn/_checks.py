@@ -6,6 +6,8 @@ import math
 import numbers
 from typing import Any, Mapping
 
+import numpy as np
+
 
 def real(x: object, what: str) -> float:
     """``x`` as a finite float; TypeError for non-numbers (bools included), ValueError for inf/nan.
@@ -60,3 +62,21 @@ def lookup(registry: Mapping[str, Any], key: object, kind: str, kinds: str, hint
     if callable(key):
         return key
     raise TypeError(f"{kind} must be a name or a callable, got {type(key).__name__}: {key!r}")
+
+
+def check_seed(seed: object) -> int | None:
+    """Return ``seed`` if it is a whole number or None, else raise a TypeError. ``check_seed(3) == 3``"""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be a whole number or None, got {type(seed).__name__}: {seed!r}")
+    return seed
+
+
+def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from a seed (int or None), or the Generator itself to keep drawing from it.
+
+    >>> int(make_rng(0).integers(100)) == int(make_rng(0).integers(100))
+    True
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed(seed))

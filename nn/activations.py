@@ -25,7 +25,7 @@ class Activation:
     fn: Callable
     over_layer: bool = False
 
-    def __call__(self, x):
+    def __call__(self, x: Value) -> Value:
         return self.fn(x)
 
 
@@ -47,16 +47,27 @@ def softmax(values: Sequence[Value], group: str | None = None) -> list[Value]:
     values = _as_values(values, "softmax")
     # The shift changes no output and, being a constant, no gradient: it only keeps exp from overflowing.
     shift = Value(max(v.data for v in values), label=f"{prefix}.max")
-    exps = [(v - shift).exp() for v in values]
+    shifted = [v - shift for v in values]
+    exps = [d.exp() for d in shifted]
     total = autograd.sum(exps)
     probs = [e / total for e in exps]
     shift.group = total.group = group
     total.label = f"{prefix}.Σe"
-    for j, (e, p) in enumerate(zip(exps, probs), start=1):
-        e.parents[0].group = e.group = p.group = group
+    # Tag through our own references, not .parents: under no_grad nodes record no parents.
+    for j, (d, e, p) in enumerate(zip(shifted, exps, probs), start=1):
+        d.group = e.group = p.group = group
         e.label = f"{prefix}.e{j}"
         p.label = f"{prefix}.p{j}"
     return probs
+
+
+def perceptron_sign(z: Value) -> Value:
+    """Seed 001's perceptron step: 1 if the input is positive and −1 if it is not (so −1 at 0).
+
+    >>> perceptron_sign(Value(0.0)).data, perceptron_sign(Value(2.5)).data
+    (-1.0, 1.0)
+    """
+    return z.sign(at_zero=-1.0)
 
 
 def _as_values(values: Sequence[Value], what: str) -> list[Value]:
@@ -73,7 +84,7 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("identity", _identity),
-        Activation("sign", Value.sign),
+        Activation("sign", perceptron_sign),
         Activation("sigmoid", Value.sigmoid),
         Activation("tanh", Value.tanh),
         Activation("relu", Value.relu),

@@ -149,11 +149,19 @@ def standardize(
         std = X.std(axis=0)
         std = np.where(std > 0.0, std, 1.0)
     else:
-        mean = np.broadcast_to(np.asarray(mean, dtype=np.float64), X.shape[1:]).copy()
-        std = np.broadcast_to(np.asarray(std, dtype=np.float64), X.shape[1:]).copy()
+        mean, std = _per_feature(mean, X.shape[1], "mean"), _per_feature(std, X.shape[1], "std")
         if not np.all(np.isfinite(mean)) or not np.all(std > 0) or not np.all(np.isfinite(std)):
             raise ValueError("standardize: mean must be finite and std finite and > 0")
     return (X - mean) / std, mean, std
+
+
+def _per_feature(stat: Any, features: int, name: str) -> np.ndarray:
+    """A statistic as one float per feature (a single number is used for every feature)."""
+    try:
+        return np.broadcast_to(np.asarray(stat, dtype=np.float64), (features,)).copy()
+    except (TypeError, ValueError):
+        raise ValueError(f"standardize: {name} must be a number or one number per feature ({features}), "
+                         f"got {stat!r}") from None
 
 
 def minibatches(

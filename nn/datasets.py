@@ -12,7 +12,7 @@ import random
 
 import numpy as np
 
-from ._checks import at_least, positive_int
+from ._checks import at_least, check_seed, make_rng, positive_int
 
 # Seed 002 shifts weight (lb) and height (in) by these amounts "to make the numbers look nice".
 GENDER_SHIFT = (135.0, 66.0)
@@ -26,24 +26,6 @@ def _check_size(n: object, noise: object) -> tuple[int, float]:
     if n < 2:
         raise ValueError(f"n must be at least 2 (one sample per class), got {n}")
     return n, at_least(noise, 0.0, "noise")
-
-
-def check_seed(seed: object) -> int | None:
-    """Return ``seed`` if it is a whole number or None, else raise a TypeError. ``check_seed(3) == 3``"""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be a whole number or None, got {type(seed).__name__}: {seed!r}")
-    return seed
-
-
-def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """A numpy Generator from a seed (int or None), or the Generator itself to keep drawing from it.
-
-    >>> int(make_rng(0).integers(100)) == int(make_rng(0).integers(100))
-    True
-    """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(check_seed(seed))
 
 
 def xor_table() -> tuple[np.ndarray, np.ndarray]:

@@ -118,7 +118,7 @@ def draw(init: str | Initializer, rng: np.random.Generator, fan_in: int, fan_out
     )
 
 
-def as_matrix(values, shape: tuple[int, ...], what: str) -> np.ndarray:
+def as_matrix(values: object, shape: tuple[int, ...], what: str) -> np.ndarray:
     """``values`` as a float array of exactly ``shape`` with only finite entries, else a ValueError.
 
     >>> as_matrix([[1, 2]], (1, 2), "weights").tolist()

@@ -6,7 +6,7 @@ Every Value a module creates carries a readable ``label`` and a ``group`` naming
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from autograd import Value
 
 from . import activations as _activations
 from . import init as _init
-from ._checks import positive_int, real
+from ._checks import make_rng, positive_int, real
 from .module import Module
 
 Seed = int | np.random.Generator | None
@@ -77,7 +77,7 @@ class Neuron(Module):
             raise ValueError(f"{act.name} normalises across a layer's outputs, so a single Neuron cannot use it; "
                              "give it to a Layer or as an MLP's output_activation")
         if weights is None or bias is None:
-            drawn_w, drawn_b = _init.draw(init, np.random.default_rng(seed), self.nin, 1)
+            drawn_w, drawn_b = _init.draw(init, make_rng(seed), self.nin, 1)
         w = drawn_w[0] if weights is None else _init.as_matrix(weights, (self.nin,), f"{name} weights")
         b = drawn_b[0] if bias is None else real(bias, f"{name} bias")
         self.w = [Value(float(wk), label=f"{name}.w{k}") for k, wk in enumerate(w, start=1)]
@@ -155,7 +155,7 @@ class Layer(Module):
         self.name = _check_name(name, "Layer")
         act = _activations.get(activation)
         shape = (self.nout, self.nin)
-        drawn_w, drawn_b = _init.draw(init, np.random.default_rng(seed), self.nin, self.nout)
+        drawn_w, drawn_b = _init.draw(init, make_rng(seed), self.nin, self.nout)
         w = drawn_w if weights is None else _init.as_matrix(weights, shape, f"{name} weights (one row per neuron)")
         b = drawn_b if biases is None else _init.as_matrix(biases, (self.nout,), f"{name} biases")
         neuron_activation = _activations.IDENTITY if act.over_layer else act
@@ -198,7 +198,7 @@ class MLP(Module):
     def __init__(
         self,
         nin: int,
-        sizes: Sequence[int],
+        sizes: Iterable[int],
         activation: str | Callable = "relu",
         output_activation: str | Callable = "identity",
         *,
@@ -208,14 +208,16 @@ class MLP(Module):
         biases: Sequence[Any] | None = None,
     ) -> None:
         self.nin = positive_int(nin, "MLP nin")
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+        # Any iterable of widths will do (a list, a tuple, a numpy array), but not a string.
+        widths = [] if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Iterable) else list(sizes)
+        if not widths:
             raise TypeError(f"MLP sizes must be a non-empty list of layer widths, such as [16, 1], got {sizes!r}")
-        self.sizes = [self.nin] + [positive_int(s, f"MLP sizes[{i}]") for i, s in enumerate(sizes)]
-        n = len(sizes)
+        self.sizes = [self.nin] + [positive_int(s, f"MLP sizes[{i}]") for i, s in enumerate(widths)]
+        n = len(widths)
         for what, given in (("weights", weights), ("biases", biases)):
             if given is not None and len(given) != n:
                 raise ValueError(f"MLP {what} must hold one entry per layer ({n}), got {len(given)}")
-        rng = np.random.default_rng(seed)
+        rng = make_rng(seed)
         self.layers = [
             Layer(
                 self.sizes[i], self.sizes[i + 1], activation if i < n - 1 else output_activation,

@@ -124,7 +124,8 @@ def get_metric(metric: str | Callable[[Any, Any], float]) -> tuple[str, Callable
 def confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence[int] | None = None) -> np.ndarray:
     """Counts of (true label, predicted label) pairs: row i is true ``labels[i]``, column j predicted ``labels[j]``.
 
-    ``labels`` defaults to 0..max for class indices, or the sorted labels present (for −1/1 labels).
+    ``labels`` defaults to 0..max for class indices, or the sorted labels present (for −1/1 labels,
+    or names such as ``"cat"``).
 
     >>> confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2]).tolist()
     [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
@@ -132,7 +133,8 @@ def confusion_matrix(y_true: Any, y_pred: Any, labels: Sequence[int] | None = No
     t, p = _paired(y_true, y_pred)
     if labels is None:
         present = np.union1d(t, p)
-        labels = np.arange(int(present.max()) + 1) if present.min() >= 0 and _whole(present) else present
+        numeric = np.issubdtype(present.dtype, np.number)
+        labels = np.arange(int(present.max()) + 1) if numeric and present.min() >= 0 and _whole(present) else present
     labels = np.asarray(labels)
     index = {label: i for i, label in enumerate(labels.tolist())}
     unknown = [v for v in np.union1d(t, p).tolist() if v not in index]

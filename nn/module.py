@@ -95,7 +95,15 @@ class Module:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the architecture and every named parameter to a human-readable JSON file."""
+        """Write the architecture and every named parameter to a human-readable JSON file.
+
+        >>> import tempfile, os
+        >>> from nn import Neuron
+        >>> path = os.path.join(tempfile.mkdtemp(), "neuron.json")
+        >>> Neuron(1, weights=[0.5], bias=0.25).save(path)
+        >>> twin = Neuron(1, weights=[0.0], bias=0.0); twin.load(path); twin.state_dict()
+        {'w.0': 0.5, 'b': 0.25}
+        """
         from .serialization import save
 
         save(self, path)

@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ._checks import positive_int
 from .data import as_features, as_targets
 from .metrics import check_decision, decision_for, target_labels
 from .training import model_outputs
@@ -111,7 +112,7 @@ def plot_decision_boundary(
     if X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary draws 2-D inputs, X has {X.shape[1]} features")
     labels = target_labels(as_targets(y, len(X)))
-    if not 5 <= resolution <= 400:
+    if not 5 <= positive_int(resolution, "resolution") <= 400:
         raise ValueError(f"resolution must be between 5 and 400 grid points per side, got {resolution!r}")
     low, high = X.min(axis=0), X.max(axis=0)
     pad = 0.15 * np.maximum(high - low, 1e-9)

@@ -71,6 +71,14 @@ def load_model(path: str | os.PathLike) -> Module:
 
     Models with a custom activation function cannot be rebuilt from its name: construct them
     yourself and call ``model.load(path)``.
+
+    >>> import tempfile, os, nn
+    >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
+    >>> nn.MLP(2, [3, 1], activation="tanh", seed=0).save(path)
+    >>> load_model(path)
+    MLP(2 → [3, 1], tanh → identity, 13 parameters)
+      Layer(L1: 2 → 3, tanh, 9 parameters)
+      Layer(L2: 3 → 1, identity, 4 parameters)
     """
     document = read(path)
     architecture = dict(document["architecture"])

@@ -80,7 +80,13 @@ class History:
         return {name: values[-1] for name, values in self.as_dict().items() if values}
 
     def table(self, every: int = 1) -> str:
-        """One row per ``every`` epochs (and the last), one column per series, plus seconds."""
+        """One row per ``every`` epochs (and the last), one column per series, plus seconds.
+
+        >>> print(History(loss=[0.5, 0.25], metrics={"accuracy": [0.5, 1.0]}, seconds=[0.1, 0.1]).table())
+        epoch           loss      accuracy   seconds
+            1         0.5000        0.5000      0.10
+            2         0.2500        1.0000      0.10
+        """
         every = positive_int(every, "every")
         series = self.as_dict()
         rows = ["epoch " + "".join(f"{name:>14}" for name in series) + "   seconds"]
@@ -194,9 +200,14 @@ def predict(model: Callable, X: Any, decision: str | None = None, *, loss: Any =
     return to_labels(out, _decision(decision, loss, out.shape[1]))
 
 
-def _metric_functions(metrics: Iterable[Metric]) -> list[tuple[str, Callable]]:
+def _metric_functions(metrics: Iterable[Metric] | None) -> list[tuple[str, Callable]]:
+    if metrics is None:
+        return []
     if isinstance(metrics, str) or callable(metrics):
         metrics = (metrics,)
+    if not isinstance(metrics, Iterable):
+        raise TypeError(f"metrics must be names or functions f(y_true, y_pred), "
+                        f"got {type(metrics).__name__}: {metrics!r}")
     named = [get_metric(m) for m in metrics]
     names = [n for n, _ in named]
     if len(set(names)) != len(names):
@@ -217,7 +228,7 @@ def evaluate(
     y: Any,
     *,
     loss: Any = "mse",
-    metrics: Iterable[Metric] = ("accuracy",),
+    metrics: Iterable[Metric] | None = ("accuracy",),
     decision: str | None = None,
 ) -> dict[str, float]:
     """The mean ``loss`` and each metric of ``model`` on ``(X, y)``, computed without a graph.
@@ -247,6 +258,18 @@ def _check_optimizer(optimizer: Any) -> None:
             )
 
 
+def _check_model(model: Any) -> None:
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(f"model must be callable and have .parameters() (e.g. nn.MLP(2, [16, 1])), "
+                        f"got {type(model).__name__}: {model!r}")
+
+
+def _check_schedule(schedule: Any) -> None:
+    if schedule is not None and not callable(getattr(schedule, "step", None)):
+        raise TypeError(f"schedule must have .step() (e.g. nn.schedules.StepDecay(optimizer, 10, 0.5)) or be None, "
+                        f"got {type(schedule).__name__}: {schedule!r}")
+
+
 def _check_validation(validation: Any, num_features: int) -> tuple[np.ndarray, np.ndarray] | None:
     if validation is None:
         return None
@@ -268,7 +291,7 @@ def fit(
     epochs: int = 10,
     batch_size: int | None = None,
     validation: tuple[Any, Any] | None = None,
-    metrics: Iterable[Metric] = ("accuracy",),
+    metrics: Iterable[Metric] | None = ("accuracy",),
     early_stopping: EarlyStopping | int | None = None,
     progress: bool = True,
     seed: int | None = None,
@@ -285,7 +308,7 @@ def fit(
     - ``validation=(X_val, y_val)`` is scored after every epoch, giving ``val_loss`` and
       ``val_<metric>``; ``early_stopping`` (an ``EarlyStopping``, or an int patience on
       ``val_loss``) stops and restores the best weights.
-    - ``metrics`` are names (``"accuracy"``) or functions ``f(y_true_labels, y_pred_labels)``;
+    - ``metrics`` are names (``"accuracy"``) or functions ``f(y_true_labels, y_pred_labels)`` (None: none);
       ``decision`` says how outputs become labels (inferred from the loss when None; see
       ``nn.metrics``).
     - ``l2``: adds ``l2_penalty(model.parameters(), l2)`` to the objective that is minimised.
@@ -305,7 +328,9 @@ def fit(
     y = as_targets(y, len(X))
     rows = X.tolist()
     loss_fn = _losses.get(loss)
+    _check_model(model)
     _check_optimizer(optimizer)
+    _check_schedule(schedule)
     epochs = positive_int(epochs, "epochs")
     l2 = at_least(l2, 0.0, "l2")
     named = _metric_functions(metrics)

@@ -207,3 +207,16 @@ def test_leaky_relu_and_elu_keep_their_constant_in_op_arg() -> None:
     assert x.leaky_relu(0.2).op_arg == 0.2 and x.leaky_relu(0.2).data == pytest.approx(-0.4)
     assert x.elu(0.5).op_arg == 0.5 and x.elu(0.5).data == pytest.approx(0.5 * math.expm1(-2))
     assert (x ** 3).op_arg == 3.0
+
+
+def test_sign_is_zero_at_zero_by_default_and_takes_the_value_at_zero_as_its_op_arg():
+    assert Value(0.0).sign().data == 0.0
+    assert Value(0.0).sign(at_zero=-1.0).data == -1.0
+    assert autograd.sign(0.0, at_zero=1) == 1.0
+    assert autograd.sign(-0.5) == -1.0
+    x = Value(0.0)
+    y = x.sign(at_zero=-1.0) * 3
+    y.backward()
+    assert x.grad == 0.0
+    with pytest.raises(TypeError, match="at_zero"):
+        Value(1.0).sign(at_zero="low")

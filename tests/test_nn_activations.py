@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+import autograd
 import nn
 from autograd import Value, gradcheck
 from nn import activations
@@ -16,7 +17,8 @@ POINTS = [-3.0, -0.5, 0.0, 0.7, 2.5]
 def test_each_activation_is_the_engine_op_of_the_same_name(name):
     for x in POINTS:
         out = activations.get(name)(Value(x))
-        reference = getattr(Value(x), name)()
+        # The perceptron's sign is the engine's sign op with −1 at zero (seed 001).
+        reference = Value(x).sign(at_zero=-1.0) if name == "sign" else getattr(Value(x), name)()
         assert out.op.name == name
         assert out.data == reference.data
 
@@ -108,6 +110,15 @@ def test_softmax_labels_and_groups_every_created_value():
     assert {v.group for v in created} == {"L3"}
 
 
+def test_softmax_under_no_grad_gives_the_same_probabilities_and_groups():
+    xs = [0.3, -1.2, 2.0]
+    recorded = activations.softmax([Value(x) for x in xs], group="L2")
+    with autograd.no_grad():
+        probs = activations.softmax([Value(x) for x in xs], group="L2")
+    assert [p.data for p in probs] == [p.data for p in recorded]
+    assert all(p.parents == () and p.group == "L2" for p in probs)
+
+
 def test_softmax_subtracts_the_max_as_a_single_constant():
     probs = activations.softmax([Value(1.0), Value(3.0)])
     shifts = {p.parents[0].parents[0].parents[1] for p in probs}
@@ -148,3 +159,11 @@ def _ancestors(v):
             seen.add(node)
             stack.extend(node.parents)
     return seen
+
+
+def test_sign_activation_is_seed_001_perceptron_step_minus_one_at_zero():
+    from nn import activations
+    sign = activations.get("sign")
+    assert [sign(Value(v)).data for v in (-2.0, 0.0, 3.0)] == [-1.0, -1.0, 1.0]
+    neuron = nn.Neuron(2, "sign", weights=[0.0, 0.0], bias=0.0)  # zero net input: the perceptron says -1
+    assert neuron([1.0, 1.0]).data == -1.0

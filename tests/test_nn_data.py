@@ -211,6 +211,12 @@ def test_standardize_rejects_partial_or_degenerate_statistics(mean, std):
         standardize([[1.0], [2.0]], mean, std)
 
 
+@pytest.mark.parametrize("mean, std", [([0.0, 0.0, 0.0], 1.0), (0.0, [[1.0], [1.0]]), ("zero", 1.0)])
+def test_standardize_rejects_statistics_that_do_not_fit_the_features(mean, std):
+    with pytest.raises(ValueError, match=r"one number per feature \(2\)"):
+        standardize(np.zeros((3, 2)), mean, std)
+
+
 def test_minibatches_cover_every_sample_once_in_batches_of_the_given_size():
     X, y = np.arange(10.0)[:, None], np.arange(10)
     batches = list(minibatches(X, y, batch_size=4, seed=0))

@@ -217,6 +217,12 @@ def test_mlp_rejects_sizes_that_are_not_a_list_of_widths(sizes):
         nn.MLP(2, sizes)
 
 
+@pytest.mark.parametrize("sizes", [(16, 1, 1), np.array([16, 1, 1]), range(16, 0, -15)])
+def test_mlp_accepts_any_iterable_of_widths(sizes):
+    net = nn.MLP(2, sizes, seed=0)
+    assert net.sizes[:3] == [2, 16, 1] and all(type(s) is int for s in net.sizes)
+
+
 def test_mlp_rejects_a_zero_width_layer_naming_it():
     with pytest.raises(ValueError, match=r"sizes\[1\]"):
         nn.MLP(2, [4, 0, 1])
@@ -271,6 +277,14 @@ def test_a_generator_can_be_passed_as_seed():
     a = nn.Layer(2, 3, seed=np.random.default_rng(5))
     b = nn.Layer(2, 3, seed=5)
     assert a.state_dict() == b.state_dict()
+
+
+@pytest.mark.parametrize("make", [lambda s: nn.MLP(2, [1], seed=s), lambda s: nn.Layer(2, 1, seed=s),
+                                  lambda s: nn.Neuron(2, seed=s)])
+@pytest.mark.parametrize("seed", ["0", 1.5, True])
+def test_a_seed_that_is_not_a_whole_number_raises_type_error_naming_it(make, seed):
+    with pytest.raises(TypeError, match="seed must be a whole number or None"):
+        make(seed)
 
 
 def test_uniform_init_draws_weights_in_minus_one_one_and_zero_biases():

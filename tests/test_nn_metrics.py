@@ -80,6 +80,10 @@ def test_confusion_matrix_handles_minus_one_one_labels_in_sorted_order():
     assert confusion_matrix([-1, 1, 1], [-1, -1, 1]).tolist() == [[1, 0], [1, 1]]
 
 
+def test_confusion_matrix_orders_named_labels_alphabetically():
+    assert confusion_matrix(["dog", "cat", "cat"], ["cat", "cat", "dog"]).tolist() == [[1, 1], [1, 0]]
+
+
 def test_confusion_matrix_rejects_labels_missing_from_the_given_list():
     with pytest.raises(ValueError, match=r"\[5\]"):
         confusion_matrix([0, 5], [0, 1], labels=[0, 1])

@@ -85,6 +85,12 @@ def test_plot_decision_boundary_rejects_bad_input(X, kwargs, message):
         plot_decision_boundary(MLP(X.shape[1], [2, 1], seed=0), X, [0, 1, 0, 1], **kwargs)
 
 
+@pytest.mark.parametrize("resolution", [10.5, "10", None])
+def test_plot_decision_boundary_needs_a_whole_number_resolution(resolution):
+    with pytest.raises(TypeError, match="resolution must be a positive integer"):
+        plot_decision_boundary(MLP(2, [2, 1], seed=0), np.zeros((4, 2)), [0, 1, 0, 1], resolution=resolution)
+
+
 def test_plot_confusion_matrix_writes_each_count_in_its_cell(tmp_path):
     matrix = np.array([[5, 1, 0], [0, 4, 2], [1, 0, 7]])
     path = tmp_path / "confusion.png"

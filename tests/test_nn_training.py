@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import autograd
-from nn.data import gender_table, make_moons, minibatches, xor_table
+from nn.data import gender_table, make_moons, minibatches, one_hot, xor_table
 from nn.layers import MLP, Neuron
 from nn.losses import hinge, l2_penalty, mse
-from nn.optim import SGD
+from nn.optim import SGD, Adam
 from nn.schedules import StepDecay
 from nn.training import EarlyStopping, History, evaluate, fit, model_outputs, predict
 
@@ -166,6 +166,27 @@ def test_custom_metric_functions_are_recorded_under_their_names():
     assert [a * 4 + e for a, e in zip(history["accuracy"], history["errors"])] == [4.0, 4.0]
 
 
+def test_metrics_none_records_only_the_loss():
+    X, y = xor_table()
+    model = small_net()
+    history = fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=2, metrics=None,
+                  progress=False)
+    assert history.as_dict().keys() == {"loss"} and len(history.loss) == 2
+
+
+def test_fit_trains_a_softmax_output_layer_on_one_hot_targets():
+    centres = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
+    X = np.repeat(centres, 4, axis=0) + np.random.default_rng(0).normal(scale=0.3, size=(12, 2))
+    labels = np.repeat([0, 1, 2], 4)
+    model = MLP(2, [3], output_activation="softmax", seed=0)
+    history = fit(model, X, one_hot(labels), loss="categorical_cross_entropy",
+                  optimizer=Adam(model.parameters(), lr=0.1), epochs=30, progress=False)
+    assert history.loss[-1] < history.loss[0] / 3 and history["accuracy"][-1] == 1.0
+    probabilities = model_outputs(model, X)  # inference under no_grad goes through the softmax too
+    assert np.allclose(probabilities.sum(axis=1), 1.0) and predict(model, X).tolist() == labels.tolist()
+    assert evaluate(model, X, one_hot(labels), loss="categorical_cross_entropy")["accuracy"] == 1.0
+
+
 class _RecordsGradMode:
     """A model that notes whether the engine records a graph while it runs."""
 
@@ -228,14 +249,19 @@ def test_evaluate_gives_the_mean_loss_and_the_metrics():
     (dict(decision="nearest"), ValueError, "decision"),
     (dict(l2=-1.0), ValueError, "l2"),
     (dict(loss="mae"), (ValueError, KeyError), "mae"),
+    (dict(model=3), TypeError, r"model must be callable and have \.parameters\(\)"),
+    (dict(schedule="cosine"), TypeError, r"schedule must have \.step\(\)"),
+    (dict(metrics=3), TypeError, "metrics must be names or functions"),
 ])
 def test_fit_rejects_bad_arguments_with_a_clear_error(change, error, message):
     X, y = xor_table()
     model = small_net()
-    kwargs = dict(X=X, y=y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+    kwargs = dict(model=model, X=X, y=y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
+                  progress=False)
     kwargs.update(change)
     with pytest.raises(error, match=message):
-        fit(model, kwargs.pop("X"), kwargs.pop("y"), **kwargs)
+        fit(kwargs.pop("model"), kwargs.pop("X"), kwargs.pop("y"), **kwargs)
+    assert weights(model) == weights(small_net())  # checked before any training step
 
 
 def test_a_diverging_run_stops_with_advice_about_the_learning_rate():
