@@ -59,3 +59,9 @@ def test_bad_values_exit_2_with_a_clear_message():
         assert done.returncode == 2, args
         assert message in done.stderr, (args, done.stderr)
         assert "Traceback" not in done.stderr
+
+
+def test_a_graph_over_the_node_limit_exits_2_naming_the_option():
+    done = run("x*x + x*x + x*x", "x=1", "--max-nodes", "3")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "more than --max-nodes 3" in done.stderr and "pass --max-nodes 11 to draw it anyway" in done.stderr

@@ -127,10 +127,18 @@ def test_dot_with_constant_inputs_shows_the_constants_compactly():
     assert "… 9 in all" in viz.draw(dot(many, list(range(9)))).source
 
 
-def test_op_nodes_carry_a_tooltip_with_the_local_derivative():
+def test_op_nodes_carry_a_tooltip_with_the_local_derivative_and_its_value_here():
     x = Value(2.0, label="x")
     source = viz.draw(x.sin()).source
-    assert 'tooltip="sin: ∂/∂x = cos x"' in source
+    assert 'tooltip="sin: ∂/∂x = cos x\\nhere: ∂/∂x = -0.416147"' in source
+    w = Value(-1.5, label="w")
+    assert "mul (×): ∂/∂a = b, ∂/∂b = a\\nhere: ∂/∂a = -1.5, ∂/∂b = 2" in viz.draw(x * w).source
+    assert "mulc (× 3): ∂/∂x = c\\nhere: ∂/∂x = 3" in viz.draw(x * 3).source
+
+
+def test_an_op_whose_derivative_is_undefined_here_says_so_in_its_tooltip():
+    x = Value(0.0, label="x")
+    assert "here: undefined" in viz.draw(x.sqrt()).source
 
 
 def test_value_tooltips_give_full_precision_numbers():
@@ -184,13 +192,33 @@ def test_edges_follow_data_flow_order():
     assert chain[0][1] == chain[1][0] and chain[2][1] == chain[3][0]  # through each op node
 
 
+def taillabels(source: str) -> dict[str, str]:
+    return {tail: re.search(r'taillabel="(\w+)"', attrs).group(1) for tail, _, attrs in edges(source) if "taillabel" in attrs}
+
+
 def test_dot_product_operands_are_labelled_w_and_x_at_their_cards():
-    w = [Value(1.0, label="w1"), Value(2.0, label="w2")]
-    x = [Value(3.0, label="x1"), Value(4.0, label="x2")]
+    w = [Value(1.0, label="p"), Value(2.0, label="q")]
+    x = [Value(3.0, label="height"), Value(4.0, label="weight")]
     source = viz.draw(dot(w, x)).source
-    labels = {tail: re.search(r'taillabel="(\w+)"', attrs).group(1) for tail, _, attrs in edges(source) if "taillabel" in attrs}
-    assert labels[node_id(card_line(source, "w2"))] == "w2"
-    assert labels[node_id(card_line(source, "x1"))] == "x1"
+    labels = taillabels(source)
+    assert labels[node_id(card_line(source, "q"))] == "w2"
+    assert labels[node_id(card_line(source, "height"))] == "x1"
+
+
+def test_an_operand_name_the_card_already_shows_is_not_repeated():
+    w = [Value(1.0, label="w1"), Value(2.0, label="w2")]
+    x = [Value(3.0, label="x1"), Value(4.0, label="size")]
+    labels = taillabels(viz.draw(dot(w, x)).source)
+    assert sorted(labels.values()) == ["x2"]
+
+
+def test_operand_names_are_not_written_outside_a_frame_where_its_title_is():
+    loss, _ = small_net()
+    framed, flat = viz.draw(loss).source, viz.draw(loss, clusters=False).source
+    assert "taillabel" not in framed  # inputs enter each neuron's frame; w1, w2 repeat the cards' titles
+    names = [re.search(r'taillabel="(\w+)"', attrs).group(1) for _, _, attrs in edges(flat) if "taillabel" in attrs]
+    assert names.count("w1") == 3  # each neuron's, at cards titled "L1.N1.w1" and so on
+    assert names.count("x1") == 1  # L2.N1's x1 is L1.N1.out; the input card x1 says so itself
 
 
 # ----- roles -------------------------------------------------------------------------------------
@@ -257,6 +285,21 @@ def test_heatmap_colours_the_largest_gradient_deepest_and_adds_a_legend():
     assert "legend [label=" in source and "|grad|" in source
 
 
+def test_heat_legend_sits_past_the_outputs():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    y.backward()
+    source = viz.draw(y, heatmap=True).source
+    assert (node_id(card_line(source, "y")), "legend", "style=invis") in edges(source)
+
+
+def test_heat_legend_before_backward_shows_no_colour_swatches():
+    x = Value(3.0, label="x")
+    legend = next(line for line in viz.draw(x * x, heatmap=True).source.splitlines() if line.strip().startswith("legend"))
+    assert not any(colour in legend for colour in style.HEAT)
+
+
 def test_heat_scale_uses_a_log_scale_and_leaves_zero_uncoloured():
     scale = style.HeatScale([1e-4, 1e-2, 1.0])
     assert scale.index(1.0) == len(style.HEAT) - 1
@@ -300,6 +343,22 @@ def test_collapse_neuron_draws_each_neuron_as_one_node():
         assert "3 params · tanh" in line and "one neuron folded" in line
     assert "w1</B>" not in source
     assert frames(source)[node_id(card_line(source, "L1.N1"))] == ("L1",)
+
+
+def test_folded_neurons_of_a_layer_stand_in_order_for_every_renderer():
+    loss, _ = small_net()
+    source = viz.draw(loss, collapse="neuron").source
+    n1, n2 = node_id(card_line(source, "L1.N1")), node_id(card_line(source, "L1.N2"))
+    # In a frame laid out left to right, dot and graphviz-pure stack a chain bottom-up, so it runs backwards.
+    assert f"{{ rank=same; {n2} -> {n1} [style=invis] }}" in source
+    assert f"{{ rank=same; {n1} -> {n2} [style=invis] }}" in viz.draw(loss, collapse="neuron", rankdir="TB").source
+
+
+def test_a_neurons_weights_stand_in_order():
+    loss, _ = small_net()
+    source = viz.draw(loss, clusters=False).source
+    w1, w2 = node_id(card_line(source, "L1.N1.w1")), node_id(card_line(source, "L1.N1.w2"))
+    assert f"{{ rank=same; {w1} -> {w2} [style=invis] }}" in source
 
 
 def test_collapsed_neuron_shows_its_output_value_and_gradient():
@@ -360,6 +419,7 @@ def test_draw_rejects_an_empty_list():
         ({"precision": 2.5}, TypeError),
         ({"max_nodes": 0}, ValueError),
         ({"path": (Value(1.0),)}, TypeError),
+        ({"title": 3}, TypeError),
     ],
 )
 def test_draw_rejects_bad_options_with_a_message_naming_them(options, error):

@@ -127,3 +127,11 @@ def test_unknown_name_lookup_lists_the_names():
 def test_explain_needs_one_value():
     with pytest.raises(TypeError, match="one Value"):
         viz.explain([seed_j()])
+
+
+def test_an_undefined_local_derivative_is_a_clear_error_naming_the_node():
+    x = Value(0.0, label="x")
+    y = x.sqrt()
+    y.label = "y"
+    with pytest.raises(ValueError, match=r"y = √\(x\) is undefined or infinite at x = 0\.0"):
+        viz.explain(y)

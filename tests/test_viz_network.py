@@ -48,6 +48,13 @@ def test_edge_thickness_follows_weight_size_and_colour_its_sign():
     assert style.NEGATIVE in heavy and style.POSITIVE not in heavy
 
 
+def test_weight_values_sit_near_the_neuron_they_leave_beside_their_line():
+    # Near the source circle, before edges fanning out of neighbours cross, and turned off the line itself.
+    edge = weight_edges(viz.draw_network(seed_network()).source)[0]
+    assert float(re.search(r"labeldistance=([\d.]+)", edge).group(1)) <= 2.5
+    assert float(re.search(r"labelangle=([\d.]+)", edge).group(1)) >= 15
+
+
 def test_given_an_input_each_circle_shows_its_activation():
     source = viz.draw_network(seed_network(), [2.0, 3.0]).source
     assert "<B>0.95</B>" in source  # h1 = h2 = sigmoid(3)
@@ -122,6 +129,8 @@ def test_bad_models_and_inputs_are_clear_errors():
         viz.draw_network(net, loss=lambda out: out[0])
     with pytest.raises(TypeError, match="return a Value"):
         viz.draw_network(net, [1.0, 2.0], loss=lambda out: 3.0)
+    with pytest.raises(TypeError, match="title"):
+        viz.draw_network(net, title=3)
 
 
 def test_networks_too_big_for_circles_are_refused():

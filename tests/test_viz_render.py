@@ -161,6 +161,12 @@ def test_save_rejects_an_unknown_suffix_and_a_missing_folder(tmp_path):
         viz.save(graph(), tmp_path / "missing" / "g.svg")
 
 
+@pytest.mark.parametrize("dpi", [0, -5, "high", True])
+def test_save_rejects_a_dpi_that_is_not_a_sensible_number(tmp_path, dpi):
+    with pytest.raises(ValueError, match="dpi"):
+        viz.save(graph(), tmp_path / "g.png", dpi=dpi)
+
+
 def test_renderer_failure_reports_its_message(pure_only):
     with pytest.raises(RuntimeError, match="failed to render"):
         viz.render("digraph { a -> }", "svg")
@@ -173,6 +179,25 @@ def test_returned_graph_displays_in_jupyter_with_our_renderer(pure_only):
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     assert g._repr_mimebundle_(include=["image/png"])["image/png"].startswith(PNG_MAGIC)
     assert dot_command.DOT_BINARY == before  # plain graphviz objects are left as they were
+
+
+@pytest.fixture
+def pure_by_override(pure_only, monkeypatch):
+    """graphviz-pure chosen through the environment variable, with no system dot to fall back on."""
+    monkeypatch.setattr(renderer, "_scripts_dir", lambda: None)
+    monkeypatch.setenv(renderer.ENV_VAR, pure_only)
+    return pure_only
+
+
+def test_jupyter_display_works_with_graphviz_pure_alone(pure_by_override):
+    g = viz.draw(graph())
+    assert ET.fromstring(g._repr_mimebundle_()["image/svg+xml"]).tag.endswith("svg")
+    assert ET.fromstring(g._repr_svg_()).tag.endswith("svg")
+
+
+def test_pdf_through_an_override_naming_graphviz_pure_says_what_to_install(pure_by_override, tmp_path):
+    with pytest.raises(viz.RendererNotFoundError, match=f"PDF output needs Graphviz's own 'dot'.*{renderer.ENV_VAR}"):
+        viz.save(graph(), tmp_path / "graph.pdf")
 
 
 def test_returned_graph_renders_to_a_file_with_our_renderer(pure_only, tmp_path):

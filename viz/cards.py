@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograd import Value
+from autograd import Value, float_math
 
 from . import style
 from .grouping import Grouping
@@ -25,6 +25,34 @@ def op_text(v: Value) -> str:
         more = f", … {len(arg)} in all" if len(arg) > 4 else ""
         return f"{op.symbol} [{shown}{more}]"
     return op.describe(arg)
+
+
+def op_tooltip(v: Value) -> str:
+    """The op's name, its derivative rule, and the local derivatives at this node, one per operand.
+
+    >>> x = Value(2.0, label="x"); print(op_tooltip(x * 3))
+    mulc (× 3): ∂/∂x = c
+    here: ∂/∂x = 3
+    """
+    op = v.op
+    try:
+        locals_ = op.vjp(float_math, 1.0, v.data, v.op_arg, *[p.data for p in v.parents])
+    except (ArithmeticError, ValueError):  # sqrt at 0: the rule has no finite value here
+        here = "undefined"
+    else:
+        names = _OPERANDS.get(op.arity)
+        if names:
+            here = ", ".join(f"∂/∂{n} = {format_constant(d)}" for n, d in zip(names, locals_))
+        else:
+            here = ", ".join(format_constant(d) for d in locals_[:_TIP_TERMS])
+            here += f", … {len(locals_)} in all" if len(locals_) > _TIP_TERMS else ""
+    text = op_text(v)
+    head = op.name if text == op.name else f"{op.name} ({text})"
+    return f"{head}: {op.derivative}\nhere: {here}"
+
+
+_OPERANDS = {1: "x", 2: "ab"}  # the names the op table's derivative texts use
+_TIP_TERMS = 4
 
 
 class Cards:
@@ -77,14 +105,19 @@ class Cards:
                 f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLPADDING="1" STYLE="ROUNDED" BGCOLOR="{r.fill}">'
                 f'<TR><TD><FONT POINT-SIZE="9" COLOR="{r.caption}">{text}</FONT></TD></TR></TABLE>>'
             )
-        label = v.label
-        if self.framed and v.group and label.startswith(v.group + "."):
-            label = label[len(v.group) + 1:]
+        label = self.title(v)
         title = f'<TR><TD COLSPAN="2"><FONT COLOR="{r.caption}"><B>{escape(label)}</B></FONT></TD></TR>' if label else ""
         rows = self._rows(v)
         if not title and not rows:
             rows = '<TR><TD> </TD></TR>'
         return f"{self.heads[kind, hot]}{title}{rows}</TABLE>>"
+
+    def title(self, v: Value) -> str:
+        """The label a card shows: inside its group's frame without the group prefix."""
+        label = v.label
+        if self.framed and v.group and label.startswith(v.group + "."):
+            return label[len(v.group) + 1:]
+        return label
 
     def value_tooltip(self, v: Value) -> str:
         if not self.tooltips:
@@ -100,7 +133,7 @@ class Cards:
         text = op_text(v)
         size = "12" if len(text) <= 2 else "10"
         border = f'color="{style.HIGHLIGHT}", penwidth=2.4' if hot else f'color="{style.OP_BORDER}"'
-        tip = f", tooltip={quote(f'{v.op.name}: {v.op.derivative}')}" if self.tooltips else ""
+        tip = f", tooltip={quote(op_tooltip(v))}" if self.tooltips else ""
         return (
             f'label={quote(text)}, shape=box, style="rounded,filled", fillcolor="{style.OP_FILL}", {border}, '
             f'fontsize={size}, margin="0.06,0.02", width=0.3, height=0.26{tip}'

@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif not (args.explain or args.tree):
             sys.stdout.write(draw(result, **options).source)
     except ValueError as exc:  # a graph over --max-nodes
-        parser.error(str(exc))
+        parser.error(str(exc).replace("max_nodes=", "--max-nodes ").replace(" (or None)", ""))  # in CLI terms
     except (RendererNotFoundError, RuntimeError, OSError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 1

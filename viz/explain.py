@@ -184,8 +184,14 @@ def explain(output: Value, *, precision: int = 4) -> Explanation:
             continue
         upstream = grads.get(v, 0.0)
         args = [p.data for p in v.parents]
-        locals_ = v.op.vjp(m, 1.0, v.data, v.op_arg, *args)
-        products = v.op.vjp(m, upstream, v.data, v.op_arg, *args)
+        try:
+            locals_ = v.op.vjp(m, 1.0, v.data, v.op_arg, *args)
+            products = v.op.vjp(m, upstream, v.data, v.op_arg, *args)
+        except (ArithmeticError, ValueError) as exc:  # sqrt at 0: no finite local derivative to tabulate
+            raise ValueError(
+                f"explain: the local derivative of {names[v]} = {formula(v, names)} is undefined or infinite "
+                f"at {', '.join(f'{names[p]} = {p.data!r}' for p in v.parents[:4])}: {exc}"
+            ) from exc
         child_formula = formula(v, names)
         for i, (p, local, product) in enumerate(zip(v.parents, locals_, products)):
             previous = grads.get(p)

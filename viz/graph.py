@@ -12,7 +12,7 @@ from autograd import Value
 
 from . import style
 from .cards import Cards
-from .grouping import Grouping
+from .grouping import Grouping, in_order
 from .renderer import Graph
 from .style import escape
 from .walk import as_outputs, as_value_set, graph_order, path_between
@@ -24,21 +24,24 @@ ORDERED_OPERANDS = frozenset({"sub", "div", "pow"})
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 
 
-def operand_labels(v: Value) -> list[str] | None:
-    """Edge attributes naming each operand where order matters, else None.
+def operand_labels(v: Value) -> tuple[str, list[str]] | None:
+    """Where each operand's name goes and the names, for ops whose operand order matters, else None.
 
     a/b sit at the op (``headlabel``); a dot product's w1../x1.. sit at each operand's card
     (``taillabel``), where they stay legible however many operands converge on the op.
+
+    >>> x = Value(2.0); operand_labels(x - x), operand_labels(x + x)
+    (('headlabel', ['a', 'b']), None)
     """
     name = v.op.name
     if name in ORDERED_OPERANDS:
-        return [f'headlabel="a"{_OPERAND_FONT}', f'headlabel="b"{_OPERAND_FONT}']
+        return "headlabel", ["a", "b"]
     if name == "dot":
         ps = v.parents
         n = len(ps) // 2
         if all(a is b for a, b in zip(ps[:n], ps[n:])):  # Σ dᵢ·dᵢ: nothing to tell apart
             return None
-        return [f'taillabel="{side}{i}"{_OPERAND_FONT}' for side in "wx" for i in range(1, n + 1)]
+        return "taillabel", [f"{side}{i}" for side in "wx" for i in range(1, n + 1)]
     return None
 
 
@@ -75,9 +78,10 @@ def draw(
     Each Value is a card with its label, data and grad (rounded to ``precision`` decimals), coloured
     by role: inputs blue, parameters violet, constants small and grey, the output amber. Each op is a
     small node with its symbol. ``highlight`` marks Values, ``path=(a, b)`` marks every Value on a path
-    from a to b, ``heatmap`` colours gradients by magnitude (with a legend). Values made inside an
-    ``nn`` module are framed by neuron and layer; ``collapse="neuron"`` or ``"layer"`` draws each as one
-    node. Graphs with more than ``max_nodes`` nodes are refused (``None`` lifts the limit).
+    from a to b, ``heatmap`` colours gradients by magnitude (with a legend). Hovering an op shows its
+    derivative rule and the local derivatives' values there (``tooltips=False`` drops them). Values
+    made inside an ``nn`` module are framed by neuron and layer; ``collapse="neuron"`` or ``"layer"``
+    draws each as one node. Graphs with more than ``max_nodes`` nodes are refused (``None`` lifts the limit).
 
     >>> x = Value(2.0, label="x"); y = x * x + 3; y.backward()
     >>> g = draw(y, precision=2)
@@ -87,6 +91,7 @@ def draw(
     outputs = as_outputs(output)
     _check_options(rankdir, collapse, max_nodes)
     style.check_precision(precision)
+    style.check_title(title)
     order = graph_order(outputs)
     grouping = Grouping(order, outputs, collapse, clusters)
     if max_nodes is not None and grouping.drawn_count > max_nodes:
@@ -118,6 +123,7 @@ def draw(
     index = {v: i for i, v in enumerate(order)}
     edges: list[str] = []
     seen_group_edges: set[tuple[str, str]] = set()
+    ordered: set[tuple[Value, ...]] = set()
 
     def node_id(v: Value) -> str:
         key = grouping.key_of(v)
@@ -140,14 +146,21 @@ def draw(
         if v.is_leaf:
             continue
         lines.append(f"o{i} [{card.op(v, hot_v)}]")
-        names = operand_labels(v)
+        ws = _weights(v)
+        if ws and ws not in ordered:  # a neuron's weights stand in order, w1 first (once per neuron)
+            ordered.add(ws)
+            lines.append(in_order([f"v{index[w]}" for w in ws], rankdir, clusters))
+        side, names = operand_labels(v) or ("", ())
         for j, p in enumerate(v.parents):
             attrs = []
-            if names:
-                attrs.append(names[j])
+            enters = grouping.enters_frame(p, v)
+            # A name at the operand's card is noise when the card's title already says it ("w1"), and
+            # would sit on the frame's own title when the edge comes from outside the frame.
+            if names and (side == "headlabel" or not (enters or card.title(p) == names[j])):
+                attrs.append(f'{side}="{names[j]}"{_OPERAND_FONT}')
             if hot_v and p in marked:
                 attrs.append(_HOT_ATTRS)
-            if grouping.enters_frame(p, v):
+            if enters:
                 # One empty rank before a frame keeps it clear of the previous frame's column, so
                 # layers sit side by side instead of stacking in a staircase.
                 attrs.append("minlen=2")
@@ -158,13 +171,26 @@ def draw(
         grouping.lines_for_key(key).append(
             f"{grouping.node_id(key)} [label={card.module(grouping, key, any(m in marked for m in grouping.members[key]))}]"
         )
+    grouping.sibling_order(rankdir)
     body = grouping.emit()
     if heat is not None:
         body.append(f"legend [label={heat.legend(precision)}]")
-        body.append("{ rank=sink; legend }")  # at the far end of the drawing, out of the graph's way
+        # Invisible edges place the legend one step past the outputs, at the end of the reading direction.
+        edges.extend(f"{node_id(out)} -> legend [style=invis]" for out in outputs)
     body.extend(edges)
     graph.body.extend(f"\t{line}\n" for line in body)
     return graph
+
+
+def _weights(v: Value) -> tuple[Value, ...] | None:
+    """The weights of a neuron's dot product ``v``: distinct parameters of its own group, else None."""
+    name = v.op.name
+    if not v.group or name not in ("dot", "dotc"):
+        return None
+    ws = v.parents if name == "dotc" else v.parents[: len(v.parents) // 2]
+    if len(set(ws)) == len(ws) > 1 and all(w.is_leaf and w.group == v.group for w in ws):
+        return ws
+    return None
 
 
 _HOT_ATTRS = f'color="{style.HIGHLIGHT}", penwidth=2.4'

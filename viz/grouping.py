@@ -15,6 +15,20 @@ from .walk import is_parameter
 _LEVELS = {"neuron": 2, "layer": 1}
 
 
+def in_order(ids: list[str], rankdir: str, framed: bool) -> str:
+    """DOT that stands the nodes ``ids`` on one rank in this order, the first at the top (or left).
+
+    Renderers may stack the nodes of a rank in any order (graphviz-pure flips them), and an invisible
+    chain fixes it; inside a frame, dot and graphviz-pure both lay a left-to-right chain out bottom to
+    top, so there the chain runs backwards.
+
+    >>> in_order(["a", "b"], "LR", framed=True)
+    '{ rank=same; b -> a [style=invis] }'
+    """
+    chain = reversed(ids) if framed and rankdir in ("LR", "RL") else ids
+    return f"{{ rank=same; {' -> '.join(chain)} [style=invis] }}"
+
+
 class Grouping:
     """The frames and folded nodes of one drawing.
 
@@ -111,6 +125,20 @@ class Grouping:
     def lines_for_key(self, key: str) -> list[str]:
         """Where the DOT line of a folded node goes: inside the frames of its enclosing tags."""
         return self._lines_at(self._path(key)[:-1])
+
+    def sibling_order(self, rankdir: str) -> None:
+        """Keep the folded neurons of each layer in their own order (N1 first, at the top or left).
+
+        Folded layers follow one another and need nothing.
+        """
+        if self._level < 2:
+            return
+        siblings: dict[str, list[str]] = {}
+        for key in self.keys:
+            siblings.setdefault(key.rsplit(".", 1)[0], []).append(key)
+        for keys in siblings.values():
+            if len(keys) > 1:
+                self.lines_for_key(keys[0]).append(in_order([self._ids[k] for k in keys], rankdir, self.clusters))
 
     def emit(self) -> list[str]:
         """Every node line, each frame as a nested ``subgraph cluster_...``, in first-seen order."""

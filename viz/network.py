@@ -82,6 +82,7 @@ def draw_network(
     """
     layers = _layers_of(model)
     style.check_precision(precision)
+    style.check_title(title)
     nin = len(layers[0].neurons[0].w)
     sizes = [nin] + [len(layer.neurons) for layer in layers]
     if sum(sizes) > MAX_UNITS:
@@ -197,7 +198,7 @@ def _weight(p: Value, heaviest: float, labelled: bool, precision: int) -> str:
     tip = f"{p.label or 'weight'} = {w!r}" + (f", grad = {p.grad!r}" if p.grad else "")
     attrs = f'penwidth={width:.2f}, color="{color}", tooltip={quote(tip)}'
     if labelled:
-        attrs += f', taillabel="{format_number(w, precision)}", labeldistance=4, labelangle=8, fontcolor="{color[:7]}"'
+        attrs += f', taillabel="{format_number(w, precision)}", labeldistance=2.2, labelangle=20, fontcolor="{color[:7]}"'
     return attrs
 
 

@@ -50,6 +50,10 @@ def find_renderer(format: str = "svg") -> Path:
                 f"{ENV_VAR}={override!r} is not an executable file; point it at a Graphviz 'dot' "
                 f"(or graphviz-pure) executable, or unset it"
             )
+        if Path(found).name.startswith(PURE_NAME) and fmt not in PURE_FORMATS:
+            raise RendererNotFoundError(_needs_dot(
+                fmt, f"{ENV_VAR} points at graphviz-pure", f"and point {ENV_VAR} at its dot, or unset {ENV_VAR}"
+            ))
         return Path(found)
     pure = None
     scripts = _scripts_dir()
@@ -62,15 +66,18 @@ def find_renderer(format: str = "svg") -> Path:
     if system_dot:
         return Path(system_dot)
     if pure:
-        raise RendererNotFoundError(
-            f"{fmt.upper()} output needs Graphviz's own 'dot' program, which was not found: the bundled "
-            f"graphviz-pure renderer writes svg, png, jpg and dot but not {fmt}. "
-            f"Save as .svg or .png, or install Graphviz (apt install graphviz, brew install graphviz, "
-            f"conda install graphviz) or set {ENV_VAR} to a dot executable."
-        )
+        raise RendererNotFoundError(_needs_dot(fmt, "it was not found", f"or set {ENV_VAR} to a dot executable"))
     raise RendererNotFoundError(
         "no Graphviz renderer found: reinstall valuegrad's dependency graphviz-pure "
         f"(pip install graphviz-pure), install Graphviz (apt install graphviz), or set {ENV_VAR} to a dot executable"
+    )
+
+
+def _needs_dot(fmt: str, why: str, then: str) -> str:
+    return (
+        f"{fmt.upper()} output needs Graphviz's own 'dot' program, but {why}: the bundled graphviz-pure "
+        f"renderer writes svg, png, jpg and dot but not {fmt}. Save as .svg or .png, or install Graphviz "
+        f"(apt install graphviz, brew install graphviz, conda install graphviz) {then}."
     )
 
 
@@ -132,3 +139,7 @@ class Graph(graphviz.Digraph):
         """As ``graphviz.Digraph.render``, with viz's renderer."""
         fmt = kwargs.get("format", args[4] if len(args) > 4 else None)
         return self._with_renderer(super().render, fmt, 8, args, kwargs)
+
+    def _repr_svg_(self) -> str:
+        """The picture as SVG text, for displays that ask for ``_repr_svg_`` rather than a mime bundle."""
+        return self.pipe(format="svg", encoding="utf-8")

@@ -40,6 +40,8 @@ def save(output: Any, path: str | os.PathLike, /, *, dpi: float | None = None, *
         graph = output
     else:
         graph = draw(output, **options)
+    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 0 < dpi <= 2400):
+        raise ValueError(f"dpi must be a number of dots per inch between 1 and 2400, got {dpi!r}")
     if not target.parent.is_dir():
         raise FileNotFoundError(f"the folder {str(target.parent)!r} does not exist")
     if fmt == "dot":

@@ -86,6 +86,12 @@ def check_precision(precision: object) -> int:
     return precision
 
 
+def check_title(title: object) -> None:
+    """Raise a clear error unless ``title`` is a str or None."""
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {type(title).__name__}: {title!r}")
+
+
 def escape(text: str) -> str:
     """Text made safe inside an HTML-like graphviz label."""
     return html.escape(text, quote=True)
@@ -130,7 +136,10 @@ class HeatScale:
     def legend(self, precision: int = 4) -> str:
         """An HTML-like label: one swatch per colour with the |grad| range it stands for."""
         rows = [f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>|grad|</B></TD></TR>']
-        bins = range(len(HEAT) - 1, -1, -1) if self.high != self.low else [len(HEAT) - 1]
+        if self.high == 0.0:  # before backward: every gradient is 0, so no colour is in use
+            bins: range | list[int] = []
+        else:
+            bins = range(len(HEAT) - 1, -1, -1) if self.high != self.low else [len(HEAT) - 1]
         for i in bins:
             lo, hi = self.bounds(i)
             text = f"{lo:.2g} – {hi:.2g}" if lo != hi else f"{hi:.{precision}g}"
