@@ -2,7 +2,7 @@
 
 ``draw`` returns a ``graphviz.Digraph`` (shown inline in Jupyter), ``save`` writes SVG/PNG/PDF/DOT,
 ``draw_network`` draws a model as circles and weighted edges, ``explain`` tabulates the chain rule,
-``tree`` prints the graph as text. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
+``tree`` prints the graph as text, ``backward_steps`` draws the reverse pass one node at a time. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
 
 >>> import viz
 >>> x = Value(2.0, label="x"); y = (x * x).sin(); y.backward()
@@ -15,9 +15,10 @@ from .graph import draw
 from .network import draw_network
 from .renderer import Graph, RendererNotFoundError, find_renderer, render
 from .save import save
+from .steps import backward_steps
 from .tree import tree
 
 __all__ = [
-    "draw", "save", "draw_network", "explain", "Explanation", "tree",
+    "draw", "save", "draw_network", "explain", "Explanation", "tree", "backward_steps",
     "Graph", "RendererNotFoundError", "find_renderer", "render",
 ]

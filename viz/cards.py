@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Mapping
+
 from autograd import Value, float_math
 
 from . import style
 from .grouping import Grouping
 from .style import ROLES, escape, format_constant, format_number, quote
 from .walk import is_parameter, role
+
+@dataclass(frozen=True)
+class GradOverlay:
+    """What a picture of a reverse pass in progress shows instead of ``.grad`` (used by ``backward_steps``).
+
+    ``grads``: the gradient known so far per Value (absent: not known yet, shown as "?");
+    ``fresh``: Values whose gradient just changed (emphasised); ``active``: the node whose
+    contributions flow back now (its operand edges are highlighted); ``titles``: names for unlabelled
+    nodes, so cards match the captions' "a", "b".
+    """
+
+    grads: Mapping[Value, float]
+    fresh: frozenset[Value] = frozenset()
+    active: Value | None = None
+    titles: Mapping[Value, str] = field(default_factory=dict)
+
 
 _LINEAR = frozenset({"add", "dot", "dotc", "sum"})  # a module whose output comes from these has no activation
 
@@ -51,6 +70,10 @@ def op_tooltip(v: Value) -> str:
     return f"{head}: {op.derivative}\nhere: {here}"
 
 
+def _tip_grad(g: float | None) -> str:
+    return "? (not known yet)" if g is None else repr(g)
+
+
 _OPERANDS = {1: "x", 2: "ab"}  # the names the op table's derivative texts use
 _TIP_TERMS = 4
 
@@ -59,8 +82,10 @@ class Cards:
     """Builds labels and tooltips for one drawing; the strings that never change are built once."""
 
     def __init__(self, outputs: set[Value], show_data: bool, show_grad: bool, precision: int,
-                 heat: style.HeatScale | None, tooltips: bool, framed: bool) -> None:
+                 heat: style.HeatScale | None, tooltips: bool, framed: bool,
+                 overlay: GradOverlay | None = None) -> None:
         self.outputs = outputs
+        self.overlay = overlay
         self.show_data, self.show_grad, self.precision = show_data, show_grad, precision
         self.heat = heat
         self.tooltips = tooltips
@@ -84,6 +109,8 @@ class Cards:
         if self.show_data:
             rows += f'{self.data_caption}<TD ALIGN="RIGHT">{format_number(v.data, self.precision)}</TD></TR>'
         if self.show_grad:
+            if self.overlay is not None:
+                return rows + self._overlay_row(v)
             g = v.grad
             bin_ = self.heat.index(g) if self.heat is not None else None
             cell = "" if bin_ is None else f' BGCOLOR="{style.HEAT[bin_]}"'
@@ -92,6 +119,22 @@ class Cards:
                 text = f'<FONT COLOR="{style.HEAT_TEXT[bin_]}">{text}</FONT>'
             rows += f'{self.grad_caption}<TD ALIGN="RIGHT"{cell}>{text}</TD></TR>'
         return rows
+
+    def _overlay_row(self, v: Value) -> str:
+        g = self.overlay.grads.get(v)
+        if g is None:  # not reached yet: a quiet grey "?"
+            cell = f' BGCOLOR="{style.UNKNOWN_FILL}"'
+            text = f'<FONT COLOR="{style.MUTED}">?</FONT>'
+        elif v in self.overlay.fresh:
+            cell = f' BGCOLOR="{style.FRESH_FILL}"'
+            text = f'<FONT COLOR="{style.HIGHLIGHT}"><B>{format_number(g, self.precision)}</B></FONT>'
+        else:
+            cell, text = "", format_number(g, self.precision)
+        return f'{self.grad_caption}<TD ALIGN="RIGHT"{cell}>{text}</TD></TR>'
+
+    def grad_of(self, v: Value) -> float | None:
+        """The gradient this drawing shows for ``v`` (None: not known yet)."""
+        return v.grad if self.overlay is None else self.overlay.grads.get(v)
 
     def value(self, v: Value, hot: bool) -> str:
         kind = role(v, self.outputs)
@@ -114,7 +157,7 @@ class Cards:
 
     def title(self, v: Value) -> str:
         """The label a card shows: inside its group's frame without the group prefix."""
-        label = v.label
+        label = v.label or (self.overlay.titles.get(v, "") if self.overlay is not None else "")
         if self.framed and v.group and label.startswith(v.group + "."):
             return label[len(v.group) + 1:]
         return label
@@ -124,7 +167,7 @@ class Cards:
             return ""
         kind = role(v, self.outputs)
         lines = [f"{v.label or 'unnamed'} ({kind}{', in ' + v.group if v.group else ''})",
-                 f"data = {v.data!r}", f"grad = {v.grad!r}"]
+                 f"data = {v.data!r}", f"grad = {_tip_grad(self.grad_of(v))}"]
         if v.op is not None:
             lines.append(f"made by {v.op.name} ({op_text(v)}): {v.op.derivative}")
         return f", tooltip={quote(chr(10).join(lines))}"

@@ -5,20 +5,23 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Sequence
 
-from autograd import parse
+from autograd import Value, parse
 
 from .explain import explain
 from .graph import DEFAULT_MAX_NODES, draw
 from .renderer import RendererNotFoundError
 from .save import FORMATS, save
+from .steps import backward_steps
 from .tree import tree
 
 EXAMPLES = """examples:
   python -m viz "cos(sin(x**2) + 3*x**2)" x=2 -o graph.svg
   python -m viz "sigmoid(w1*x1 + w2*x2 + b)" w1=0 w2=1 b=4 x1=2 x2=3 -o neuron.png --tb
   python -m viz "x*y + y**2" x=1.5 y=-2 --explain --tree
+  python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps steps/
 """
 
 
@@ -43,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"refuse graphs with more nodes than this (default {DEFAULT_MAX_NODES})")
     p.add_argument("--explain", action="store_true", help="print the forward and backward pass as a table")
     p.add_argument("--tree", action="store_true", help="print the graph as a text tree")
+    p.add_argument("--steps", metavar="DIR",
+                   help="draw the backward pass one node at a time into DIR/step_00.png, step_01.png, ...")
     return p
 
 
@@ -71,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.precision < 0 or args.precision > 15:
         parser.error(f"--precision must be between 0 and 15, got {args.precision}")
+    if args.steps is not None and args.heatmap:
+        parser.error("--steps highlights each step itself and cannot be combined with --heatmap")
     if args.max_nodes < 1:
         parser.error(f"--max-nodes must be at least 1, got {args.max_nodes}")
     if args.output is not None and not args.output.lower().endswith(tuple(FORMATS)):
@@ -99,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.output:
             path = save(result, args.output, **options)
             print(f"wrote {path}", file=sys.stderr)
-        elif not (args.explain or args.tree):
+        if args.steps:
+            _write_steps(result, Path(args.steps), options)
+        elif not (args.explain or args.tree or args.output):
             sys.stdout.write(draw(result, **options).source)
     except ValueError as exc:  # a graph over --max-nodes
         parser.error(str(exc).replace("max_nodes=", "--max-nodes ").replace(" (or None)", ""))  # in CLI terms
@@ -107,3 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _write_steps(result: Value, folder: Path, options: dict[str, Any]) -> None:
+    """One PNG per step of the reverse pass, numbered so they sort in order; each caption on stdout."""
+    pictures = backward_steps(result, **options)  # heatmap is False here: main refuses --steps --heatmap
+    folder.mkdir(parents=True, exist_ok=True)
+    width = max(2, len(str(len(pictures) - 1)))
+    for k, picture in enumerate(pictures):
+        save(picture, folder / f"step_{k:0{width}d}.png")
+        print(picture.caption)
+    print(f"wrote {len(pictures)} pictures to {folder}", file=sys.stderr)

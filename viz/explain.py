@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Iterator
 
 from autograd import Value, float_math
 
@@ -160,6 +161,48 @@ def _html_table(head: list[str], rows: list[list[str]], right: set[int]) -> str:
     return f'<table style="border-collapse:collapse"><thead><tr>{cells("th", head)}</tr></thead><tbody>{body}</tbody></table>'
 
 
+@dataclass(frozen=True)
+class NodeStep:
+    """One node of the reverse pass: its complete gradient ``upstream``, and per operand the local
+    derivative and the product ``local × upstream`` it sends back."""
+
+    value: Value
+    upstream: float
+    locals: tuple[float, ...]
+    products: tuple[float, ...]
+
+
+def reverse_pass(order: list[Value], names: dict[Value, str], grads: dict[Value, float], what: str) -> Iterator[NodeStep]:
+    """The reverse pass as the engine runs it: children in reverse creation order, operands in order.
+
+    ``grads`` starts with the output's seed; each non-leaf node's products are added into it (a
+    node's first contribution is stored as is, later ones summed on) before its step is yielded,
+    so the totals equal what ``backward`` computes, to the last bit.
+
+    >>> x = Value(2.0, label="x"); y = x * x; grads = {y: 1.0}
+    >>> [s.products for s in reverse_pass([x, y], {x: "x", y: "y"}, grads, "doc")], grads[x]
+    ([(2.0, 2.0)], 4.0)
+    """
+    m = float_math
+    for v in reversed(order):
+        if v.op is None:
+            continue
+        upstream = grads.get(v, 0.0)
+        args = [p.data for p in v.parents]
+        try:
+            locals_ = v.op.vjp(m, 1.0, v.data, v.op_arg, *args)
+            products = v.op.vjp(m, upstream, v.data, v.op_arg, *args)
+        except (ArithmeticError, ValueError) as exc:  # sqrt at 0: no finite local derivative to tabulate
+            raise ValueError(
+                f"{what}: the local derivative of {names[v]} = {formula(v, names)} is undefined or infinite "
+                f"at {', '.join(f'{names[p]} = {p.data!r}' for p in v.parents[:4])}: {exc}"
+            ) from exc
+        for p, product in zip(v.parents, products):
+            previous = grads.get(p)
+            grads[p] = product if previous is None else previous + product
+        yield NodeStep(v, upstream, tuple(locals_), tuple(products))
+
+
 def explain(output: Value, *, precision: int = 4) -> Explanation:
     """The forward values and the backward chain-rule sums behind ``output``'s gradients.
 
@@ -175,29 +218,14 @@ def explain(output: Value, *, precision: int = 4) -> Explanation:
     outputs = {output}
     forward = [Step(names[v], formula(v, names), v.data, role(v, outputs)) for v in order]
 
-    # The reverse pass, as the engine runs it: children in reverse creation order, operands in order.
     grads: dict[Value, float] = {output: 1.0}
     uses: dict[Value, list[Contribution]] = {}
-    m = float_math
-    for v in reversed(order):
-        if v.op is None:
-            continue
-        upstream = grads.get(v, 0.0)
-        args = [p.data for p in v.parents]
-        try:
-            locals_ = v.op.vjp(m, 1.0, v.data, v.op_arg, *args)
-            products = v.op.vjp(m, upstream, v.data, v.op_arg, *args)
-        except (ArithmeticError, ValueError) as exc:  # sqrt at 0: no finite local derivative to tabulate
-            raise ValueError(
-                f"explain: the local derivative of {names[v]} = {formula(v, names)} is undefined or infinite "
-                f"at {', '.join(f'{names[p]} = {p.data!r}' for p in v.parents[:4])}: {exc}"
-            ) from exc
+    for node in reverse_pass(order, names, grads, "explain"):
+        v = node.value
         child_formula = formula(v, names)
-        for i, (p, local, product) in enumerate(zip(v.parents, locals_, products)):
-            previous = grads.get(p)
-            grads[p] = product if previous is None else previous + product
+        for i, (p, local, product) in enumerate(zip(v.parents, node.locals, node.products)):
             uses.setdefault(p, []).append(
-                Contribution(names[v], child_formula, local_rule(v, i, names), local, upstream, product)
+                Contribution(names[v], child_formula, local_rule(v, i, names), local, node.upstream, product)
             )
     backward = [Gradient(names[v], tuple(uses.get(v, ())), grads.get(v, 0.0)) for v in reversed(order)]
     return Explanation(names[output], forward, backward, precision)

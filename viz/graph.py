@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from autograd import Value
 
 from . import style
-from .cards import Cards
+from .cards import Cards, GradOverlay
 from .grouping import Grouping, in_order
 from .renderer import Graph
 from .style import escape
@@ -72,6 +72,7 @@ def draw(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     tooltips: bool = True,
     title: str | None = None,
+    _overlay: GradOverlay | None = None,
 ) -> Graph:
     """Draw the graph behind ``output`` (a Value or a list of them) as a ``graphviz.Digraph``.
 
@@ -82,6 +83,7 @@ def draw(
     derivative rule and the local derivatives' values there (``tooltips=False`` drops them). Values
     made inside an ``nn`` module are framed by neuron and layer; ``collapse="neuron"`` or ``"layer"``
     draws each as one node. Graphs with more than ``max_nodes`` nodes are refused (``None`` lifts the limit).
+    (``_overlay`` is internal: ``backward_steps`` shows a reverse pass in progress with it.)
 
     >>> x = Value(2.0, label="x"); y = x * x + 3; y.backward()
     >>> g = draw(y, precision=2)
@@ -101,8 +103,9 @@ def draw(
         if not isinstance(path, tuple) or len(path) != 2:
             raise TypeError(f"path must be a pair (start, end) of Values, got {path!r}")
         marked |= path_between(order, *path)
-    heat = style.HeatScale([v.grad for v in order]) if heatmap and show_grad else None
-    card = Cards(set(outputs), show_data, show_grad, precision, heat, tooltips, clusters)
+    heat = style.HeatScale([v.grad for v in order]) if heatmap and show_grad and _overlay is None else None
+    card = Cards(set(outputs), show_data, show_grad, precision, heat, tooltips, clusters, _overlay)
+    flowing = _overlay.active if _overlay is not None else None
 
     graph = Graph(
         name="autograd",
@@ -158,7 +161,7 @@ def draw(
             # would sit on the frame's own title when the edge comes from outside the frame.
             if names and (side == "headlabel" or not (enters or card.title(p) == names[j])):
                 attrs.append(f'{side}="{names[j]}"{_OPERAND_FONT}')
-            if hot_v and p in marked:
+            if (hot_v and p in marked) or v is flowing:
                 attrs.append(_HOT_ATTRS)
             if enters:
                 # One empty rank before a frame keeps it clear of the previous frame's column, so

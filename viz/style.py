@@ -13,6 +13,8 @@ INK = "#1f2933"  # main text
 MUTED = "#7b8794"  # captions, arrows
 EDGE = "#9aa5b1"
 HIGHLIGHT = "#c2255c"  # magenta: apart from the warm heat scale and the amber output
+FRESH_FILL = "#fde8f0"  # behind a gradient that just changed (a pale HIGHLIGHT)
+UNKNOWN_FILL = "#eef0f3"  # behind a gradient not known yet
 
 
 @dataclass(frozen=True)
