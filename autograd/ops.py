@@ -22,7 +22,8 @@ class Op:
 
     name: stable identifier (``"mul"``); symbol: how pictures show it (``"×"``);
     arity: 1, 2, or None for n-ary ops whose parents are a tuple of any length;
-    derivative: the local derivative as a learner would write it.
+    derivative: the local derivative as a learner would write it; template: the picture label
+    with the op's constant (``"× {c}"``); domain: where it is defined, for error messages.
     """
 
     name: str
@@ -32,6 +33,7 @@ class Op:
     vjp: Callable
     derivative: str
     template: str = "{symbol}"
+    domain: str = ""  # where the op is defined, for error messages ("log(x) needs x > 0")
 
     def describe(self, arg: object = None) -> str:
         """How a picture labels this op, with its constant filled in: ``MULC.describe(3.0) == '× 3'``."""
@@ -61,8 +63,8 @@ _TWO_OVER_SQRT_PI = 1.1283791670955126  # d/dx erf(x) = (2/√π)·e^(−x²)
 OPS: dict[str, Op] = {}
 
 
-def _op(name, symbol, arity, forward, vjp, derivative, template="{symbol}") -> Op:
-    op = Op(name, symbol, arity, forward, vjp, derivative, template)
+def _op(name, symbol, arity, forward, vjp, derivative, template="{symbol}", domain="") -> Op:
+    op = Op(name, symbol, arity, forward, vjp, derivative, template, domain)
     OPS[name] = op
     return op
 
@@ -76,12 +78,14 @@ DIV = _op(
     lambda m, arg, a, b: a / b,
     lambda m, g, y, arg, a, b: (g / b, -g * y / b),
     "∂/∂a = 1/b, ∂/∂b = −a/b²",
+    domain="division by zero",
 )
 POW = _op(
     "pow", "^", 2,
     lambda m, arg, a, b: m.power(a, b),
     lambda m, g, y, arg, a, b: (g * b * m.power(a, b - 1), g * m.xlogy(y, a)),
     "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a",
+    domain="a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
 )
 
 # Arithmetic with a plain-number constant c (kept in ``arg``): one node, no extra leaf for c.
@@ -89,13 +93,21 @@ ADDC = _op("addc", "+", 1, lambda m, arg, x: x + arg, lambda m, g, y, arg, x: (g
 SUBC = _op("subc", "−", 1, lambda m, arg, x: x - arg, lambda m, g, y, arg, x: (g,), "∂/∂x = 1", "− {c}")
 RSUBC = _op("rsubc", "−", 1, lambda m, arg, x: arg - x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1", "{c} −")
 MULC = _op("mulc", "×", 1, lambda m, arg, x: x * arg, lambda m, g, y, arg, x: (g * arg,), "∂/∂x = c", "× {c}")
-DIVC = _op("divc", "÷", 1, lambda m, arg, x: x / arg, lambda m, g, y, arg, x: (g / arg,), "∂/∂x = 1/c", "÷ {c}")
+DIVC = _op(
+    "divc", "÷", 1,
+    lambda m, arg, x: x / arg,
+    lambda m, g, y, arg, x: (g / arg,),
+    "∂/∂x = 1/c",
+    "÷ {c}",
+    domain="division by zero",
+)
 RDIVC = _op(
     "rdivc", "÷", 1,
     lambda m, arg, x: arg / x,
     lambda m, g, y, arg, x: (-g * y / x,),
     "∂/∂x = −c/x²",
     "{c} ÷",
+    domain="division by zero",
 )
 POWC = _op(
     "powc", "^", 1,
@@ -103,6 +115,7 @@ POWC = _op(
     lambda m, g, y, arg, x: (g * arg * m.power(x, arg - 1),),
     "∂/∂x = c·x^(c−1)",
     "^{c}",
+    domain="x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
 )
 RPOWC = _op(
     "rpowc", "^", 1,
@@ -110,13 +123,26 @@ RPOWC = _op(
     lambda m, g, y, arg, x: (g * m.xlogy(y, arg),),
     "∂/∂x = c^x·ln c",
     "{c}^",
+    domain="c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
 )
 
 # Unary functions: parent (x,). ``arg`` carries the slope of leaky_relu and the alpha of elu.
 NEG = _op("neg", "−", 1, lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1")
 EXP = _op("exp", "exp", 1, lambda m, arg, x: m.exp(x), lambda m, g, y, arg, x: (g * y,), "∂/∂x = eˣ")
-LOG = _op("log", "log", 1, lambda m, arg, x: m.log(x), lambda m, g, y, arg, x: (g / x,), "∂/∂x = 1/x")
-SQRT = _op("sqrt", "√", 1, lambda m, arg, x: m.sqrt(x), lambda m, g, y, arg, x: (g * 0.5 / y,), "∂/∂x = 1/(2√x)")
+LOG = _op(
+    "log", "log", 1,
+    lambda m, arg, x: m.log(x),
+    lambda m, g, y, arg, x: (g / x,),
+    "∂/∂x = 1/x",
+    domain="log(x) needs x > 0",
+)
+SQRT = _op(
+    "sqrt", "√", 1,
+    lambda m, arg, x: m.sqrt(x),
+    lambda m, g, y, arg, x: (g * 0.5 / y,),
+    "∂/∂x = 1/(2√x)",
+    domain="sqrt(x) needs x >= 0",
+)
 SIN = _op("sin", "sin", 1, lambda m, arg, x: m.sin(x), lambda m, g, y, arg, x: (g * m.cos(x),), "∂/∂x = cos x")
 COS = _op("cos", "cos", 1, lambda m, arg, x: m.cos(x), lambda m, g, y, arg, x: (-g * m.sin(x),), "∂/∂x = −sin x")
 TAN = _op("tan", "tan", 1, lambda m, arg, x: m.tan(x), lambda m, g, y, arg, x: (g * (1 + y * y),), "∂/∂x = 1 + tan²x")

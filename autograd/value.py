@@ -20,18 +20,6 @@ from .ops import (
 # Read on every op; switched by grad_mode.no_grad (a module global is the cheapest flag to read).
 _grad_enabled = True
 
-_DOMAIN_HINTS = {
-    "log": "log(x) needs x > 0",
-    "sqrt": "sqrt(x) needs x >= 0",
-    "pow": "a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
-    "powc": "x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
-    "div": "division by zero",
-    "divc": "division by zero",
-    "rdivc": "division by zero",
-    "rpowc": "c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
-}
-
-
 def as_float(x: Any, what: str = "Value data") -> float:
     """Return ``x`` as a float if it is a real number (int, float, bool, numpy scalar), else raise.
 
@@ -72,7 +60,7 @@ def _forward_error(op: Op, inputs: tuple, arg: Any, exc: Exception) -> Exception
     where = _inputs_text(inputs, arg)
     if isinstance(exc, OverflowError):
         return OverflowError(f"{op.name} overflows: the result is too large for a float ({where})")
-    hint = _DOMAIN_HINTS.get(op.name, str(exc))
+    hint = op.domain or str(exc)
     cls = ZeroDivisionError if isinstance(exc, ZeroDivisionError) else ValueError
     return cls(f"{op.name} is undefined: {hint} ({where})")
 

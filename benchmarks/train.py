@@ -94,7 +94,7 @@ def main() -> None:
           f"({1e6 * median / nodes:.2f} µs per node); target ≤ 150 ms")
     try:
         seconds = digits_epoch_seconds(args.digits_epochs)
-        print(f"digits epoch (1437 images, 64-32-10 MLP, batch 32, Adam): "
+        print("digits epoch (1437 images, 64-32-10 MLP, batch 32, Adam): "
               + ", ".join(f"{s:.2f} s" for s in seconds) + f" (median {statistics.median(seconds):.2f} s)")
     except ImportError as exc:
         print(f"digits: skipped ({exc})")

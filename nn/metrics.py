@@ -14,7 +14,6 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .data import class_indices
 
 DECISIONS = ("threshold", "logit", "sign", "argmax")
 
