@@ -8,7 +8,7 @@
 9.385426
 """
 
-from .backprop import backward, grad, topological_order, zero_grad
+from .backprop import backward, grad, local_gradients, topological_order, zero_grad
 from .functional import (
     cos, dot, elu, erf, exp, gelu, leaky_relu, log, power, relu, sigmoid, sign, silu, sin, softplus, sqrt,
     sum, tan, tanh,
@@ -22,7 +22,7 @@ from .value import Value
 
 __all__ = [
     "Value", "Op", "OPS",
-    "backward", "grad", "topological_order", "zero_grad",
+    "backward", "grad", "local_gradients", "topological_order", "zero_grad",
     "parse", "evaluate", "Expression", "gradcheck", "GradcheckReport",
     "no_grad", "enable_grad", "is_grad_enabled", "gc_paused",
     "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "sign", "relu", "leaky_relu", "elu",

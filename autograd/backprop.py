@@ -182,6 +182,27 @@ def _accumulate(order: list[Value], output: Value, seed: Any, m: Any, symbolic: 
     return grads
 
 
+def local_gradients(node: Value, upstream: float = 1.0) -> tuple[float, ...]:
+    """upstream · ∂node/∂parent for each parent, in order: the op table's rule at the node's values.
+
+    With the default ``upstream = 1`` these are the local derivatives a chain-rule table shows;
+    with the node's own gradient they are exactly the contributions ``backward`` sends.
+
+    >>> x = Value(2.0); y = x * x
+    >>> local_gradients(y), local_gradients(y, upstream=0.5)
+    ((2.0, 2.0), (1.0, 1.0))
+    """
+    if not isinstance(node, Value):
+        raise TypeError(f"local_gradients needs a Value, got {type(node).__name__}: {node!r}")
+    if node.op is None:
+        return ()
+    try:
+        return tuple(node.op.vjp(_fm, as_float(upstream, "upstream"), node.data, node.op_arg,
+                                 *[p.data for p in node.parents]))
+    except (ArithmeticError, ValueError) as exc:
+        raise _undefined_gradient(node, exc) from exc
+
+
 def zero_grad(values: Iterable[Value]) -> None:
     """Set ``.grad = 0.0`` on each Value (parameters before a new backward pass).
 

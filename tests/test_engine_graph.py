@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import sys
 import weakref
 
@@ -157,3 +158,18 @@ def test_nary_graphs_and_no_grad_results_are_freed_without_the_cycle_collector()
         assert [r() for r in refs] == [None] * len(refs)
     finally:
         gc.enable()
+
+
+def test_local_gradients_are_the_rule_at_the_node_and_scale_with_upstream():
+    from autograd import local_gradients
+    x, y = Value(2.0), Value(5.0)
+    assert local_gradients(x / y) == (1 / 5.0, -2.0 / 25.0)
+    assert local_gradients((x * 3).sin()) == (math.cos(6.0),)
+    assert local_gradients(x) == ()
+    z = x * y
+    z.backward()
+    assert local_gradients(z, upstream=z.grad) == (x.grad, y.grad)
+    with pytest.raises(ValueError, match="sqrt"):
+        local_gradients(Value(0.0).sqrt())
+    with pytest.raises(TypeError, match="Value"):
+        local_gradients(2.0)
