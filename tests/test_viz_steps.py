@@ -158,3 +158,97 @@ def test_example_writes_the_steps_of_the_seed_exercise(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "engine: dJ/dx = 9.0991" in done.stdout and "x now 11.6340 − 2.5348 = 9.0991" in done.stdout
     assert (tmp_path / "backward_step_06.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def html_page(tmp_path, output, **options):
+    return viz.save_steps(output, tmp_path / "steps.html", **options).read_text(encoding="utf-8")
+
+
+def test_html_page_has_one_inline_svg_per_step(tmp_path):
+    page = html_page(tmp_path, seed_j())
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg ") == 7 and page.count("</svg>") == 7
+    assert page.count('<section class="step"') == 7 and "<?xml" not in page and "<!DOCTYPE svg" not in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # seven inline drawings, no clashing element ids
+
+
+def test_html_page_shows_the_captions_in_step_order(tmp_path):
+    J = seed_j()
+    page = html_page(tmp_path, J)
+    lines = [line for picture in viz.backward_steps(J) for line in picture.caption_lines]
+    positions = [page.index(line) for line in lines]
+    assert positions == sorted(positions)
+    assert "b = sin(a) sends" in lines and "∂J/∂b · cos a = 0.9695 × −0.6536 = −0.6337 to a" in lines
+
+
+def test_html_page_escapes_captions_and_title(tmp_path):
+    x = Value(2.0, label="<x&y>")
+    y = x * 3.0
+    y.label = "f"
+    page = html_page(tmp_path, y, title="<b>J</b> & co")
+    assert "<x&y>" not in page and "&lt;x&amp;y&gt;" in page
+    assert "<b>J</b>" not in page and "&lt;b&gt;J&lt;/b&gt; &amp; co" in page
+
+
+def test_html_page_is_self_contained(tmp_path):
+    page = html_page(tmp_path, seed_j())
+    urls = re.findall(r"https?://[^\"'\s)]*", page)
+    assert set(urls) == {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert all(f'xmlns="{u}"' in page or f'xmlns:xlink="{u}"' in page for u in urls)
+    assert "<link" not in page and "src=" not in page and "@import" not in page
+
+
+def test_html_page_has_controls_and_script(tmp_path):
+    page = html_page(tmp_path, seed_j())
+    for control in ('id="prev"', 'id="next"', 'id="play"', 'type="range" min="0" max="6"', 'step <b>0</b> of 6'):
+        assert control in page
+    script = page.split("<script>")[1].split("</script>")[0]
+    assert "ArrowLeft" in script and "ArrowRight" in script and "setInterval" in script and "1000" in script
+
+
+def test_html_page_keeps_node_tooltips_as_svg_titles(tmp_path):
+    page = html_page(tmp_path, seed_j())
+    assert "<title>sin: ∂/∂x = cos x&#10;here: ∂/∂x = " in page  # an op pill's rule and its local value
+    assert page.count("<title>x (input)&#10;data = 2.0") == 7  # the x card, in every step
+
+
+def test_save_steps_accepts_the_pictures_backward_steps_made(tmp_path):
+    steps = viz.backward_steps(seed_j(), title="J at 2")
+    page = viz.save_steps(steps, tmp_path / "steps.htm").read_text(encoding="utf-8")
+    assert "<h1>J at 2</h1>" in page and page.count("<svg ") == 7
+    with pytest.raises(TypeError, match="only apply when given a Value"):
+        viz.save_steps(steps, tmp_path / "again.html", precision=2)
+    with pytest.raises(TypeError, match="needs a Value or the list backward_steps returns"):
+        viz.save_steps([viz.draw(seed_j())], tmp_path / "again.html")
+
+
+def test_save_steps_to_a_folder_writes_numbered_pngs(tmp_path):
+    folder = viz.save_steps(Value(1.5, label="x").sin(), tmp_path / "pngs")
+    assert folder == tmp_path / "pngs"
+    assert sorted(p.name for p in folder.iterdir()) == ["step_00.png", "step_01.png"]
+    assert all(p.read_bytes().startswith(PNG_MAGIC) for p in folder.iterdir())
+
+
+def test_save_steps_refuses_other_suffixes_naming_the_allowed_ones(tmp_path):
+    with pytest.raises(ValueError, match=r"\.html, \.htm.*folder of PNGs.*'\.svg'"):
+        viz.save_steps(seed_j(), tmp_path / "steps.svg")
+    with pytest.raises(TypeError, match="path must be a str"):
+        viz.save_steps(seed_j(), 3)
+
+
+def test_cli_steps_to_an_html_file_writes_the_page(tmp_path):
+    page = tmp_path / "backprop.html"
+    done = subprocess.run([sys.executable, "-m", "viz", "cos(sin(x**2) + 3*x**2)", "x=2", "--steps", str(page)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 7 and str(page) in done.stderr
+    assert page.read_text(encoding="utf-8").count("<svg ") == 7
+
+
+def test_example_html_flag_writes_the_page(tmp_path):
+    example = Path(__file__).resolve().parent.parent / "examples" / "graph_backward_steps.py"
+    done = subprocess.run([sys.executable, str(example), "--out", str(tmp_path), "--html"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "backprop.html").read_text(encoding="utf-8").count("<svg ") == 7

@@ -14,6 +14,7 @@ from .explain import explain
 from .graph import DEFAULT_MAX_NODES, draw
 from .renderer import RendererNotFoundError
 from .save import FORMATS, save
+from .flipbook import save_steps
 from .steps import backward_steps
 from .tree import tree
 
@@ -22,6 +23,7 @@ EXAMPLES = """examples:
   python -m viz "sigmoid(w1*x1 + w2*x2 + b)" w1=0 w2=1 b=4 x1=2 x2=3 -o neuron.png --tb
   python -m viz "x*y + y**2" x=1.5 y=-2 --explain --tree
   python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps steps/
+  python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps backprop.html
 """
 
 
@@ -46,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"refuse graphs with more nodes than this (default {DEFAULT_MAX_NODES})")
     p.add_argument("--explain", action="store_true", help="print the forward and backward pass as a table")
     p.add_argument("--tree", action="store_true", help="print the graph as a text tree")
-    p.add_argument("--steps", metavar="DIR",
-                   help="draw the backward pass one node at a time into DIR/step_00.png, step_01.png, ...")
+    p.add_argument("--steps", metavar="DIR|FILE.html",
+                   help="draw the backward pass one node at a time into DIR/step_00.png, step_01.png, ... "
+                        "or onto one page to step through in a browser (FILE.html)")
     return p
 
 
@@ -118,12 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _write_steps(result: Value, folder: Path, options: dict[str, Any]) -> None:
-    """One PNG per step of the reverse pass, numbered so they sort in order; each caption on stdout."""
+def _write_steps(result: Value, target: Path, options: dict[str, Any]) -> None:
+    """The reverse pass as numbered PNGs in a folder or one HTML page (``save_steps``); each caption on stdout."""
     pictures = backward_steps(result, **options)  # heatmap is False here: main refuses --steps --heatmap
-    folder.mkdir(parents=True, exist_ok=True)
-    width = max(2, len(str(len(pictures) - 1)))
-    for k, picture in enumerate(pictures):
-        save(picture, folder / f"step_{k:0{width}d}.png")
+    written = save_steps(pictures, target)
+    for picture in pictures:
         print(picture.caption)
-    print(f"wrote {len(pictures)} pictures to {folder}", file=sys.stderr)
+    what = "one page" if written.is_file() else "pictures"
+    print(f"wrote {len(pictures)} steps as {what} to {written}", file=sys.stderr)

@@ -104,6 +104,27 @@ def _nary(v: Value, ps: list[str]) -> str:
 
 
 _SYMBOL = re.compile(r"(?<![A-Za-z])([abxc])(?![A-Za-z])|ˣ")
+_NUM = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+_ARITHMETIC = re.compile(rf"\(({_NUM})([−+])({_NUM})\)")  # (2−1) once c is a number
+_POWER_ONE = re.compile(r"\^1(?![\d.e])")
+_POWER_ZERO = re.compile(r"[^\s·^()/]+\^0(?![\d.e])")
+_TIMES_ONE = re.compile(r"(?<![\w.#])1·")
+
+
+def simplify(text: str) -> str:
+    """Constant arithmetic left by substituting numbers into a rule, done: ``(2−1)`` → ``1``, ``x^1`` → ``x``,
+    ``x^0`` → ``1``, ``1·x`` → ``x``; anything else stays as written.
+
+    >>> simplify("2·x^(2−1)"), simplify("1·a^(1−1)"), simplify("0.5·x^(0.5−1)"), simplify("b·a^(b−1)")
+    ('2·x', '1', '0.5·x^(-0.5)', 'b·a^(b−1)')
+    """
+    def compute(match: re.Match) -> str:
+        a, b = float(match.group(1)), float(match.group(3))
+        result = a - b if match.group(2) == "−" else a + b
+        return format_constant(result) if result >= 0 else f"({format_constant(result)})"
+
+    text = _POWER_ONE.sub("", _ARITHMETIC.sub(compute, text))
+    return _TIMES_ONE.sub("", _POWER_ZERO.sub("1", text))
 
 
 def local_rule(child: Value, position: int, names: dict[Value, str]) -> str:
@@ -131,4 +152,4 @@ def local_rule(child: Value, position: int, names: dict[Value, str]) -> str:
 
     head, _, rest = text.partition(" = ")
     target = _SYMBOL.sub(swap, head.replace("∂/∂", "", 1))
-    return f"∂{names[child]}/∂{target} = {_SYMBOL.sub(swap, rest)}"
+    return f"∂{names[child]}/∂{target} = {simplify(_SYMBOL.sub(swap, rest))}"

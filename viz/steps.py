@@ -24,7 +24,8 @@ def backward_steps(output: Value, **draw_options: Any) -> list[Graph]:
 
     Gradients not known yet show as "?", the ones that just changed are magenta, the processed node
     and the edges its contributions flow along are highlighted. Each picture carries its caption as
-    one line of text in ``.caption`` and the gradients known by then in ``.grads`` (Value -> float).
+    one line of text in ``.caption`` (and as a head plus one line per operand in ``.caption_lines``,
+    with the ``title`` in ``.step_title``) and the gradients known by then in ``.grads`` (Value -> float).
     ``draw_options`` go to ``draw`` (except ``highlight``, ``path`` and ``heatmap``). No Value's
     ``.grad`` is read or changed.
 
@@ -94,6 +95,8 @@ def _picture(output: Value, options: dict[str, Any], overlay: GradOverlay, title
     graph = draw(output, highlight=highlight, _overlay=overlay, **options)
     graph.grads = overlay.grads
     graph.caption = f"step {k}: {head} {_joined(phrases)}" if k else f"step 0: {head}; {phrases[0]}"
+    graph.caption_lines = (head, *phrases)  # the caption as the picture lays it out, for pages that restyle it
+    graph.step_title = title
     shown = phrases if len(phrases) <= _MAX_LINES else [*phrases[:_MAX_LINES - 1], f"… and {len(phrases) - _MAX_LINES + 1} more"]
     lines = [f"<B>{escape(title)}</B>"] if title else []
     lines.append(f'<B>step {k}</B>  {escape(head)}')

@@ -137,7 +137,7 @@ class HeatScale:
 
     def legend(self, precision: int = 4) -> str:
         """An HTML-like label: one swatch per colour with the |grad| range it stands for."""
-        rows = [f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>|grad|</B></TD></TR>']
+        rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>|grad|</B></TD></TR>']
         if self.high == 0.0:  # before backward: every gradient is 0, so no colour is in use
             bins: range | list[int] = []
         else:
