@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from autograd import Value, float_math
+from autograd import Value, local_gradients
 
 from . import style
 from .grouping import Grouping
@@ -55,8 +55,8 @@ def op_tooltip(v: Value) -> str:
     """
     op = v.op
     try:
-        locals_ = op.vjp(float_math, 1.0, v.data, v.op_arg, *[p.data for p in v.parents])
-    except (ArithmeticError, ValueError):  # sqrt at 0: the rule has no finite value here
+        locals_ = local_gradients(v)
+    except ValueError:  # sqrt at 0: the rule has no finite value here
         here = "undefined"
     else:
         names = _OPERANDS.get(op.arity)

@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from typing import Iterator
 
-from autograd import Value, float_math
+from autograd import Value, local_gradients
 
 from .naming import formula, local_rule, named_graph
 from .style import check_precision, format_number
@@ -183,16 +183,14 @@ def reverse_pass(order: list[Value], names: dict[Value, str], grads: dict[Value,
     >>> [s.products for s in reverse_pass([x, y], {x: "x", y: "y"}, grads, "doc")], grads[x]
     ([(2.0, 2.0)], 4.0)
     """
-    m = float_math
     for v in reversed(order):
         if v.op is None:
             continue
         upstream = grads.get(v, 0.0)
-        args = [p.data for p in v.parents]
         try:
-            locals_ = v.op.vjp(m, 1.0, v.data, v.op_arg, *args)
-            products = v.op.vjp(m, upstream, v.data, v.op_arg, *args)
-        except (ArithmeticError, ValueError) as exc:  # sqrt at 0: no finite local derivative to tabulate
+            locals_ = local_gradients(v)
+            products = local_gradients(v, upstream)
+        except ValueError as exc:  # sqrt at 0: no finite local derivative to tabulate
             raise ValueError(
                 f"{what}: the local derivative of {names[v]} = {formula(v, names)} is undefined or infinite "
                 f"at {', '.join(f'{names[p]} = {p.data!r}' for p in v.parents[:4])}: {exc}"
