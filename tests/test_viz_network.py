@@ -136,3 +136,31 @@ def test_bad_models_and_inputs_are_clear_errors():
 def test_networks_too_big_for_circles_are_refused():
     with pytest.raises(ValueError, match="too big"):
         viz.draw_network(nn.MLP(300, [2], seed=0))
+
+
+def test_edges_can_show_each_parameters_gradient_after_backward():
+    import re
+
+    import nn
+    net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", init=nn.init.constant(1.0, 0.0))  # seed 002's Alice set-up
+    (y,) = net([-2.0, -1.0])
+    ((1 - y) ** 2).backward()
+    source = viz.draw_network(net, edges="grad", precision=4).source
+    w1 = net.layers[0].neurons[0].w[0]
+    assert f"{w1.grad:.4f}" in source  # 0.0215, the seed's ∂L/∂w1, written on its edge
+    widths = [float(m) for m in re.findall(r"penwidth=([\d.]+), color=", source)]
+    grads = [abs(p.grad) for layer in net.layers for n in layer.neurons for p in (*n.w, n.b)]
+    # The thickest edge is the parameter with the largest |grad| (the output neuron's bias here).
+    assert max(widths) == pytest.approx(0.4 + 3.4)
+    assert max(grads) == abs(net.layers[1].neurons[0].b.grad)
+    weights_only = viz.draw_network(net).source
+    assert "1.00" in weights_only and f"{w1.grad:.4f}" not in weights_only
+
+
+def test_edges_option_rejects_unknown_quantities():
+    import nn
+    net = nn.MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match="'weight', 'grad'"):
+        viz.draw_network(net, edges="gradient")
+    with pytest.raises(ValueError, match="edges"):
+        viz.draw_network(net, edges=["grad"])

@@ -65,6 +65,7 @@ def draw_network(
     precision: int = 2,
     show_bias: bool = True,
     title: str | None = None,
+    edges: str = "weight",
 ) -> Graph:
     """Draw ``model`` as circles in columns: inputs, each hidden layer, outputs (plus bias units).
 
@@ -72,7 +73,9 @@ def draw_network(
     input sample ``x``, each circle shows the activation the model computes for it, shaded by sign
     and size. Given also ``loss``, a function of the output list returning a Value, each circle
     shows the gradient of the loss with respect to that activation (found with ``autograd.grad``, so
-    no ``.grad`` in the model changes).
+    no ``.grad`` in the model changes). With ``edges="grad"`` the edges show each parameter's
+    ``.grad`` instead of its value (after your own ``loss.backward()``: where the next step moves
+    the weights most), thickness by |grad|, colour by sign.
 
     >>> import nn
     >>> net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])
@@ -80,6 +83,9 @@ def draw_network(
     >>> "0.72" in g.source  # the output of seed 002's network
     True
     """
+    if not isinstance(edges, str) or edges not in _EDGE_QUANTITIES:
+        raise ValueError(f"edges must be one of {', '.join(map(repr, _EDGE_QUANTITIES))}, got {edges!r}")
+    quantity = _EDGE_QUANTITIES[edges]
     layers = _layers_of(model)
     style.check_precision(precision)
     style.check_title(title)
@@ -124,13 +130,13 @@ def draw_network(
     if caption:
         graph.attr(label=f"<<B>{escape(caption)}</B>>", labelloc="t", fontsize="13")
 
-    weights = [abs(p.data) for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
+    weights = [abs(quantity(p)) for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
     heaviest = max(weights, default=0.0) or 1.0
     n_edges = sum(sizes[c] * sizes[c + 1] for c in range(len(layers)))
     label_edges = n_edges <= _LABEL_EDGES_UP_TO
     big = max(sizes) > 8
     body: list[str] = []
-    edges: list[str] = []
+    lines: list[str] = []
     for c, size in enumerate(sizes):
         kind = "input" if c == 0 else ("output" if c == len(layers) else "hidden")
         layer = layers[c - 1] if c else None
@@ -156,10 +162,11 @@ def draw_network(
             continue
         for j, neuron in enumerate(layer.neurons):
             for i, w in enumerate(neuron.w):
-                edges.append(f"u{c - 1}_{i} -> u{c}_{j} [{_weight(w, heaviest, label_edges, precision)}]")
+                lines.append(f"u{c - 1}_{i} -> u{c}_{j} [{_weight(w, quantity, heaviest, label_edges, precision)}]")
             if show_bias:
-                edges.append(f"b{c - 1} -> u{c}_{j} [{_weight(neuron.b, heaviest, label_edges, precision)}, style=dashed]")
-    graph.body.extend(f"\t{line}\n" for line in body + edges)
+                lines.append(f"b{c - 1} -> u{c}_{j} [{_weight(neuron.b, quantity, heaviest, label_edges, precision)}, "
+                             "style=dashed]")
+    graph.body.extend(f"\t{line}\n" for line in body + lines)
     return graph
 
 
@@ -188,14 +195,18 @@ def _unit(name: str, v: Value | None, g: float | None, scale: float, kind: str, 
             f'penwidth=1.3, fontsize={9 if big else 11}, label=<{rows}>, tooltip={quote(tip)}')
 
 
-def _weight(p: Value, heaviest: float, labelled: bool, precision: int) -> str:
-    """An edge for one weight: width by |w|, colour by sign, the value in its tooltip (and label if small)."""
-    w = p.data
+_EDGE_QUANTITIES: dict[str, Callable[[Value], float]] = {"weight": lambda p: p.data, "grad": lambda p: p.grad}
+
+
+def _weight(p: Value, quantity: Callable[[Value], float], heaviest: float, labelled: bool, precision: int) -> str:
+    """An edge for one parameter: width by |quantity|, colour by sign, both numbers in its tooltip
+    (and the quantity as a label when the network is small)."""
+    w = quantity(p)
     t = abs(w) / heaviest
     width = 0.4 + 3.4 * t
     # Light weights fade out so the strong connections carry the picture of a dense network.
     color = (style.POSITIVE if w >= 0 else style.NEGATIVE) + f"{round(0x50 + 0xaf * t):02x}"
-    tip = f"{p.label or 'weight'} = {w!r}" + (f", grad = {p.grad!r}" if p.grad else "")
+    tip = f"{p.label or 'weight'} = {p.data!r}" + (f", grad = {p.grad!r}" if p.grad else "")
     attrs = f'penwidth={width:.2f}, color="{color}", tooltip={quote(tip)}'
     if labelled:
         attrs += f', taillabel="{format_number(w, precision)}", labeldistance=2.2, labelangle=20, fontcolor="{color[:7]}"'
