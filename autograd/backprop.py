@@ -27,12 +27,12 @@ def _walk(root: Value) -> tuple[list[Value], list[Value]]:
     while stack:
         node = stack[-1]
         mark = node._mark
-        if mark is done:  # pushed twice: reached from two children before it was closed
-            pop()
-        elif mark is opened:  # every parent is closed now
+        if mark is opened:  # every parent is closed now
             node._mark = done
             pop()
             keep(node)
+        elif mark is done:  # pushed twice: reached from two children before it was closed
+            pop()
         else:
             a = node._a
             if a is None:

@@ -108,3 +108,34 @@ def test_gradcheck_rejects_bad_arguments_by_name(f, inputs, kwargs, error, words
 def test_elu_slope_keeps_full_relative_precision_far_below_zero(x0: float, alpha: float) -> None:
     x = Value(x0)
     assert autograd.grad(x.elu(alpha), x) == pytest.approx(alpha * math.exp(x0), rel=1e-15)
+
+
+@pytest.mark.parametrize("x", [0.3, -0.7, 1.5, 3.0, -8.0, 12.0, 19.0, 25.0, 300.0])
+def test_tanh_gradient_is_correct_to_the_last_digits_in_the_tails_too(x):
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 50
+    e = Decimal(x).exp() + (-Decimal(x)).exp()
+    exact = 4 / (e * e)  # sech²x
+    v = Value(x)
+    v.tanh().backward()
+    assert abs(Decimal(v.grad) - exact) / exact < Decimal("4e-16")
+
+
+def test_sigmoid_gradient_is_correct_to_the_last_digits_in_the_tails_too():
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 50
+    for x in (-40.0, -5.0, 5.0, 40.0, 700.0):
+        t = (-Decimal(abs(x))).exp()
+        exact = t / (1 + t) ** 2  # σ(x)·σ(−x)
+        v = Value(x)
+        v.sigmoid().backward()
+        assert abs(Decimal(v.grad) - exact) / exact < Decimal("4e-16"), x
+
+
+def test_tanh_second_derivative_in_the_tail_matches_the_closed_form():
+    x = Value(3.0)
+    (d1,) = autograd.grad(x.tanh(), [x], create_graph=True)
+    t = math.tanh(3.0)
+    assert autograd.grad(d1, x) == pytest.approx(-2 * t * (1 - t * t), rel=1e-12)
