@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from . import float_math as _fm
 from . import ops
-from .value import Value, _forward_error, _nonfinite_error, _unary, as_float, make_nary
+from .value import Value, _unary, as_float, compute, make_nary
 
 Number = float | int
 
@@ -22,13 +22,7 @@ def _apply(op: ops.Op, x: Any, arg: Any = None) -> Any:
     if isinstance(x, Value):
         return _unary(op, x, arg)
     v = as_float(x, f"{op.name}'s argument")
-    try:
-        y = op.forward(_fm, arg, v)
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise _forward_error(op, (Value(v),), arg, exc) from None
-    if y - y:
-        raise _nonfinite_error(op, (Value(v),), y)
-    return y
+    return compute(op, arg, (v,), [v])
 
 
 def exp(x: Value | Number) -> Value | float:
