@@ -13,13 +13,13 @@ import numpy as np
 
 from ._checks import positive_int
 from .datasets import (
-    GENDER_NAMES, GENDER_SHIFT, gender_table, load_digits, make_rng, make_circles, make_moons,
+    GENDER_NAMES, GENDER_SHIFT, gender_table, load_digits, make_blobs, make_rng, make_circles, make_moons,
     make_spirals, xor_points, xor_table,
 )
 
 __all__ = [
     "xor_table", "xor_points", "gender_table", "GENDER_NAMES", "GENDER_SHIFT", "make_moons", "make_circles",
-    "make_spirals", "load_digits", "train_test_split", "one_hot", "standardize", "minibatches",
+    "make_spirals", "make_blobs", "load_digits", "train_test_split", "one_hot", "standardize", "minibatches",
     "as_features", "as_targets", "class_indices",
 ]
 

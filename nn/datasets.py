@@ -1,4 +1,4 @@
-"""Small offline data sets as numpy arrays: the seeds' XOR and gender tables, moons, circles, spirals, digits.
+"""Small offline data sets as numpy arrays: the seeds' XOR and gender tables, moons, circles, spirals, blobs, digits.
 
 Every generator is seeded, returns ``(X, y)`` with ``X`` float64 of shape (n, features) and ``y``
 int64 class labels of shape (n,), and needs nothing but numpy (the digits need scikit-learn).
@@ -146,6 +146,30 @@ def make_spirals(
     X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
     order = rng.permutation(n)
     return X[order], y[order]
+
+
+def make_blobs(
+    n: int = 100, noise: float = 0.5, centers: tuple = ((-1.0, -1.0), (1.0, 1.0)), seed: int | None = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blobs: class k is a round cloud of standard deviation ``noise`` around ``centers[k]``.
+
+    The n points are shared out as evenly as possible between the classes, then shuffled.
+
+    >>> X, y = make_blobs(6, noise=0.0)
+    >>> np.bincount(y).tolist(), sorted({tuple(p) for p in X.tolist()})
+    ([3, 3], [(-1.0, -1.0), (1.0, 1.0)])
+    """
+    n, noise = _check_size(n, noise)
+    try:
+        middles = np.asarray(centers, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"centers must be a list of points such as ((-1, -1), (1, 1)), got {centers!r}") from None
+    if middles.ndim != 2 or not 2 <= len(middles) <= n or not np.all(np.isfinite(middles)):
+        raise ValueError(f"centers must be 2 to n ({n}) finite points of equal length, got {centers!r}")
+    sizes = np.full(len(middles), n // len(middles))
+    sizes[: n % len(middles)] += 1
+    y = np.repeat(np.arange(len(middles), dtype=np.int64), sizes)
+    return _jitter_and_shuffle(middles[y], y, noise, make_rng(seed))
 
 
 def _jitter_and_shuffle(X: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator) -> tuple:
