@@ -57,12 +57,25 @@ def test_cos_sin_prints_each_intermediate_at_x_2(cos_sin, capsys) -> None:
     assert "agree to the last digit: True" in out
 
 
+def test_cos_sin_names_each_step_as_the_picture_and_explain_do(cos_sin, capsys) -> None:
+    import viz
+    cos_sin.main([])
+    out = capsys.readouterr().out
+    J, _ = cos_sin.build(2.0)
+    J.backward()
+    table = str(viz.explain(J))
+    for step in ("a = x^2", "b = sin(a)", "c = x^2", "d = c × 3", "e = b + d", "J = cos(e)"):
+        name, formula = step.split(" = ")
+        assert step in out and any(row.split()[:1] == [name] and formula in row for row in table.splitlines())
+        assert f"<B>{step.split()[0]}</B>" in viz.draw(J).source
+
+
 @pytest.mark.parametrize("x0", [2.0, -1.7, 0.3, 3.14159, 0.0, 25.5])
 def test_cos_sin_backward_equals_the_hand_chain_rule_to_the_last_digit(cos_sin, x0: float) -> None:
     engine = cos_sin.forward_and_backward(x0)
     hand = cos_sin.chain_rule_by_hand(x0)
     assert engine["dJ/dx"] == hand["dJ/dx"]
-    assert engine["dJ/dd"] == hand["dJ/dd"]
+    assert engine["dJ/de"] == hand["dJ/de"]
 
 
 def test_cos_sin_takes_x_from_the_command_line_and_rejects_nonsense() -> None:

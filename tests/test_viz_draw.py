@@ -130,15 +130,29 @@ def test_dot_with_constant_inputs_shows_the_constants_compactly():
 def test_op_nodes_carry_a_tooltip_with_the_local_derivative_and_its_value_here():
     x = Value(2.0, label="x")
     source = viz.draw(x.sin()).source
-    assert 'tooltip="sin: ∂/∂x = cos x\\nhere: ∂/∂x = -0.416147"' in source
+    assert 'tooltip="a = sin(x) (op sin)\\n∂a/∂x = cos x, here -0.416147"' in source
     w = Value(-1.5, label="w")
-    assert "mul (×): ∂/∂a = b, ∂/∂b = a\\nhere: ∂/∂a = -1.5, ∂/∂b = 2" in viz.draw(x * w).source
-    assert "mulc (× 3): ∂/∂x = c\\nhere: ∂/∂x = 3" in viz.draw(x * 3).source
+    assert "a = x × w (op mul)\\n∂a/∂x = w, here -1.5\\n∂a/∂w = x, here 2" in viz.draw(x * w).source
+    assert "a = x × 3 (op mulc)\\n∂a/∂x = 3, here 3" in viz.draw(x * 3).source
+
+
+def test_every_card_and_tooltip_uses_the_names_explain_and_tree_use():
+    x = Value(2.0, label="x")
+    j = (x ** 2).sin() + 3 * x ** 2
+    j = j.cos()
+    j.backward()
+    source = viz.draw(j).source
+    names = [row.split()[0] for row in str(viz.explain(j)).splitlines()[3:10]]
+    assert names == ["x", "a", "b", "c", "d", "e", "f"]
+    for name in names:  # each name is the bold title of one card, and its tooltip starts with it
+        assert source.count(f"<B>{name}</B>") == 1
+        assert f'tooltip="{name} (' in source
+    assert "e = b + d" in viz.tree(j) and 'tooltip="f = cos(e) (op cos)' in source
 
 
 def test_an_op_whose_derivative_is_undefined_here_says_so_in_its_tooltip():
     x = Value(0.0, label="x")
-    assert "here: undefined" in viz.draw(x.sqrt()).source
+    assert "here undefined" in viz.draw(x.sqrt()).source
 
 
 def test_value_tooltips_give_full_precision_numbers():

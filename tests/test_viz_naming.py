@@ -3,7 +3,7 @@
 import pytest
 
 import viz
-from autograd import Value
+from autograd import Value, topological_order
 from viz.naming import local_rule, simplify
 
 
@@ -45,3 +45,21 @@ def test_explain_and_step_captions_show_the_simplified_power_rule():
     y.label = "y"
     assert viz.backward_steps(y)[1].caption == "step 1: y = x^2 sends ∂y/∂y · 2·x = 1.0000 × 4.0000 = 4.0000 to x"
     assert "∂y/∂x = 2·x" in str(viz.explain(y)) and "(2−1)" not in str(viz.explain(y))
+
+
+def test_names_are_unique_even_when_a_label_looks_like_a_repeat_suffix():
+    a, b, c = Value(1.0, label="x"), Value(2.0, label="x"), Value(3.0, label="x#2")
+    y = a * b + c
+    y.label = "y"
+    rows = [g.name for g in viz.explain(y).backward]
+    assert len(rows) == len(set(rows)) == 5
+    assert {"x", "x#2", "x#3"} <= set(rows)
+    assert viz.explain(y).grad("x#2") == 1.0  # the node labelled x#2 keeps its own label
+
+
+def test_equal_unlabelled_constants_and_letter_labels_get_distinct_names():
+    x = Value(2.0, label="a")
+    y = (x * Value(3.0)) + Value(3.0)
+    names = viz.naming.short_names(topological_order(y))
+    assert len(set(names.values())) == len(names)
+    assert names[x] == "a" and sorted(names.values()) == ["3", "3#2", "a", "b", "c"]

@@ -209,7 +209,7 @@ def test_html_page_has_controls_and_script(tmp_path):
 
 def test_html_page_keeps_node_tooltips_as_svg_titles(tmp_path):
     page = html_page(tmp_path, seed_j())
-    assert "<title>sin: ∂/∂x = cos x&#10;here: ∂/∂x = " in page  # an op pill's rule and its local value
+    assert "<title>b = sin(a) (op sin)&#10;∂b/∂a = cos a, here " in page  # an op pill's rule and its local value
     assert page.count("<title>x (input)&#10;data = 2.0") == 7  # the x card, in every step
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from autograd import Value, local_gradients
+from autograd import Value, local_gradients, topological_order
 
 from . import style
 from .grouping import Grouping
+from .naming import formula, local_rule, short_names
 from .style import ROLES, escape, format_constant, format_number, quote
 from .walk import is_parameter, role
 
@@ -46,45 +47,45 @@ def op_text(v: Value) -> str:
     return op.describe(arg)
 
 
-def op_tooltip(v: Value) -> str:
-    """The op's name, its derivative rule, and the local derivatives at this node, one per operand.
+def op_tooltip(v: Value, names: Mapping[Value, str] | None = None) -> str:
+    """What made ``v`` in the graph's own names (``short_names``), the op's derivative rule for each
+    operand, and its value at this node.
 
     >>> x = Value(2.0, label="x"); print(op_tooltip(x * 3))
-    mulc (× 3): ∂/∂x = c
-    here: ∂/∂x = 3
+    a = x × 3 (op mulc)
+    ∂a/∂x = 3, here 3
     """
+    if names is None:
+        names = short_names(topological_order(v))
     op = v.op
+    lines = [f"{names[v]} = {formula(v, names)} (op {op.name})"]
     try:
         locals_ = local_gradients(v)
     except ValueError:  # sqrt at 0: the rule has no finite value here
-        here = "undefined"
-    else:
-        names = _OPERANDS.get(op.arity)
-        if names:
-            here = ", ".join(f"∂/∂{n} = {format_constant(d)}" for n, d in zip(names, locals_))
-        else:
-            here = ", ".join(format_constant(d) for d in locals_[:_TIP_TERMS])
-            here += f", … {len(locals_)} in all" if len(locals_) > _TIP_TERMS else ""
-    text = op_text(v)
-    head = op.name if text == op.name else f"{op.name} ({text})"
-    return f"{head}: {op.derivative}\nhere: {here}"
+        locals_ = None
+    for i in range(min(len(v.parents), _TIP_TERMS)):
+        here = "undefined" if locals_ is None else format_constant(locals_[i])
+        lines.append(f"{local_rule(v, i, names)}, here {here}")
+    if len(v.parents) > _TIP_TERMS:
+        lines.append(f"… {len(v.parents)} operands in all")
+    return "\n".join(lines)
 
 
 def _tip_grad(g: float | None) -> str:
     return "? (not known yet)" if g is None else repr(g)
 
 
-_OPERANDS = {1: "x", 2: "ab"}  # the names the op table's derivative texts use
 _TIP_TERMS = 4
 
 
 class Cards:
     """Builds labels and tooltips for one drawing; the strings that never change are built once."""
 
-    def __init__(self, outputs: set[Value], show_data: bool, show_grad: bool, precision: int,
-                 heat: style.HeatScale | None, tooltips: bool, framed: bool,
+    def __init__(self, outputs: set[Value], names: Mapping[Value, str], show_data: bool, show_grad: bool,
+                 precision: int, heat: style.HeatScale | None, tooltips: bool, framed: bool,
                  overlay: GradOverlay | None = None) -> None:
         self.outputs = outputs
+        self.names = names  # short_names: the same name explain, tree and the step captions use
         self.overlay = overlay
         self.show_data, self.show_grad, self.precision = show_data, show_grad, precision
         self.heat = heat
@@ -143,7 +144,7 @@ class Cards:
             border = f'3" COLOR="{style.HIGHLIGHT}' if hot else f'1" COLOR="{r.border}'
             text = format_constant(v.data)
             if v.label:
-                text = f"{escape(v.label)} = {text}"
+                text = f"{escape(self.names[v])} = {text}"
             return (
                 f'<<TABLE BORDER="{border}" CELLBORDER="0" CELLPADDING="1" STYLE="ROUNDED" BGCOLOR="{r.fill}">'
                 f'<TR><TD><FONT POINT-SIZE="9" COLOR="{r.caption}">{text}</FONT></TD></TR></TABLE>>'
@@ -156,8 +157,8 @@ class Cards:
         return f"{self.heads[kind, hot]}{title}{rows}</TABLE>>"
 
     def title(self, v: Value) -> str:
-        """The label a card shows: inside its group's frame without the group prefix."""
-        label = v.label or (self.overlay.titles.get(v, "") if self.overlay is not None else "")
+        """The name a card shows (``short_names``): inside its group's frame without the group prefix."""
+        label = self.names[v]
         if self.framed and v.group and label.startswith(v.group + "."):
             return label[len(v.group) + 1:]
         return label
@@ -166,17 +167,17 @@ class Cards:
         if not self.tooltips:
             return ""
         kind = role(v, self.outputs)
-        lines = [f"{v.label or 'unnamed'} ({kind}{', in ' + v.group if v.group else ''})",
+        lines = [f"{self.names[v]} ({kind}{', in ' + v.group if v.group else ''})",
                  f"data = {v.data!r}", f"grad = {_tip_grad(self.grad_of(v))}"]
         if v.op is not None:
-            lines.append(f"made by {v.op.name} ({op_text(v)}): {v.op.derivative}")
+            lines.append(f"= {formula(v, self.names)} (made by {v.op.name})")
         return f", tooltip={quote(chr(10).join(lines))}"
 
     def op(self, v: Value, hot: bool) -> str:
         text = op_text(v)
         size = "12" if len(text) <= 2 else "10"
         border = f'color="{style.HIGHLIGHT}", penwidth=2.4' if hot else f'color="{style.OP_BORDER}"'
-        tip = f", tooltip={quote(op_tooltip(v))}" if self.tooltips else ""
+        tip = f", tooltip={quote(op_tooltip(v, self.names))}" if self.tooltips else ""
         return (
             f'label={quote(text)}, shape=box, style="rounded,filled", fillcolor="{style.OP_FILL}", {border}, '
             f'fontsize={size}, margin="0.06,0.02", width=0.3, height=0.26{tip}'

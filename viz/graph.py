@@ -13,6 +13,7 @@ from autograd import Value
 from . import style
 from .cards import Cards, GradOverlay
 from .grouping import Grouping, in_order
+from .naming import short_names
 from .renderer import Graph
 from .style import escape
 from .walk import as_outputs, as_value_set, graph_order, path_between
@@ -104,7 +105,7 @@ def draw(
             raise TypeError(f"path must be a pair (start, end) of Values, got {path!r}")
         marked |= path_between(order, *path)
     heat = style.HeatScale([v.grad for v in order]) if heatmap and show_grad and _overlay is None else None
-    card = Cards(set(outputs), show_data, show_grad, precision, heat, tooltips, clusters, _overlay)
+    card = Cards(set(outputs), short_names(order), show_data, show_grad, precision, heat, tooltips, clusters, _overlay)
     flowing = _overlay.active if _overlay is not None else None
 
     graph = Graph(
@@ -153,14 +154,14 @@ def draw(
         if ws and ws not in ordered:  # a neuron's weights stand in order, w1 first (once per neuron)
             ordered.add(ws)
             lines.append(in_order([f"v{index[w]}" for w in ws], rankdir, clusters))
-        side, names = operand_labels(v) or ("", ())
+        side, operands = operand_labels(v) or ("", ())
         for j, p in enumerate(v.parents):
             attrs = []
             enters = grouping.enters_frame(p, v)
             # A name at the operand's card is noise when the card's title already says it ("w1"), and
             # would sit on the frame's own title when the edge comes from outside the frame.
-            if names and (side == "headlabel" or not (enters or card.title(p) == names[j])):
-                attrs.append(f'{side}="{names[j]}"{_OPERAND_FONT}')
+            if operands and (side == "headlabel" or not (enters or card.title(p) == operands[j])):
+                attrs.append(f'{side}="{operands[j]}"{_OPERAND_FONT}')
             if (hot_v and p in marked) or v is flowing:
                 attrs.append(_HOT_ATTRS)
             if enters:

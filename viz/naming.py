@@ -1,4 +1,4 @@
-"""Short names and formulas for the text views (``explain``, ``tree``): ``d = b + c`` rather than node ids."""
+"""The one naming of a graph's nodes that every view shows (``short_names``), and formulas in those names: ``d = b + c``."""
 
 from __future__ import annotations
 
@@ -23,26 +23,42 @@ def _letters() -> Iterator[str]:
 
 
 def short_names(order: list[Value]) -> dict[Value, str]:
-    """A name per Value: its label (``#2``, ``#3`` on repeats), its value for an unlabelled
-    constant leaf, else the next free letter in forward order (as a textbook writes a, b, c).
+    """One unique name per Value, the name every view shows (cards, tooltips, ``explain``, ``tree``,
+    step captions, the explorer): its label; for an unlabelled constant leaf its value; else the next
+    free letter in forward order (as a textbook writes a, b, c). A name already given gets ``#2``,
+    ``#3`` (skipping any that is some node's own label), so no two nodes share a name.
 
     >>> x = Value(2.0, label="x"); y = (x * x).sin()
-    >>> sorted(short_names(topological_order(y)).values())
-    ['a', 'b', 'x']
+    >>> [short_names(topological_order(y))[v] for v in topological_order(y)]
+    ['x', 'a', 'b']
+    >>> x2 = Value(1.0, label="x"); x3 = Value(1.0, label="x#2"); z = x + x2 + x3
+    >>> sorted(short_names(topological_order(z)).values())
+    ['a', 'b', 'x', 'x#2', 'x#3']
     """
-    taken = {v.label for v in order if v.label}
-    seen: dict[str, int] = {}
+    taken = {v.label for v in order if v.label}  # labels keep their spelling; made-up names avoid them
+    used: set[str] = set()
     letters = (name for name in _letters() if name not in taken)
     names: dict[Value, str] = {}
     for v in order:
         if v.label:
-            count = seen[v.label] = seen.get(v.label, 0) + 1
-            names[v] = v.label if count == 1 else f"{v.label}#{count}"
+            name = v.label if v.label not in used else _next_free(v.label, used, taken)
         elif v.is_leaf:
-            names[v] = format_constant(v.data)
+            base = format_constant(v.data)
+            name = base if base not in used and base not in taken else _next_free(base, used, taken)
         else:
-            names[v] = next(letters)
+            name = next(letters)
+        used.add(name)
+        names[v] = name
     return names
+
+
+def _next_free(base: str, used: set[str], taken: set[str]) -> str:
+    """``base#2``, ``base#3``, ...: the first that no node has yet and no other node is labelled."""
+    for k in itertools.count(2):
+        name = f"{base}#{k}"
+        if name not in used and name not in taken:
+            return name
+    raise AssertionError("unreachable")
 
 
 def named_graph(output: Value, what: str) -> tuple[list[Value], dict[Value, str]]:
