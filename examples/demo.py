@@ -48,7 +48,7 @@ def moons_tour(out: Path, steps: int) -> None:
         loss.backward()
         optimizer.lr = 1.0 - 0.9 * step / steps
         optimizer.step()
-        acc = accuracy(y, to_labels([[s[0].data] for s in scores], "sign"))
+        acc = accuracy(y, to_labels([s.data for s in scores], "sign"))
         if step == 1 or step % 10 == 0 or acc == 1.0:
             print(f"   step {step:3d}  loss {loss.data:.4f}  training accuracy {acc:.0%}")
         if acc == 1.0:

@@ -23,7 +23,7 @@ net = nn.MLP(2, [16, 16, 1], "relu", seed=0)
 start = time.perf_counter()
 history = fit(net, X, targets, loss="hinge", optimizer=Adam(net.parameters(), lr=0.02), epochs=60,
               metrics=(), progress=False, seed=0)
-scores = [net(x)[0].data for x in X.tolist()]
+scores = [net(x).data for x in X.tolist()]
 accuracy = sum((s > 0) == (t > 0) for s, t in zip(scores, targets)) / len(X)
 print(f"trained in {time.perf_counter() - start:.1f} s: hinge loss {history.loss[-1]:.3f}, "
       f"accuracy {accuracy:.0%}")

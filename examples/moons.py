@@ -45,13 +45,13 @@ def main(argv: list[str] | None = None) -> dict:
     losses, accuracies = [], []
     started = time.perf_counter()
     for step in range(1, args.steps + 1):
-        scores = [model(x) for x in rows]  # forward: one list of 1 Value per point
+        scores = [model(x) for x in rows]  # forward: one Value per point (the model has one output)
         loss = hinge(scores, y) + l2_penalty(model.parameters(), args.alpha)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         schedule.step()
-        acc = accuracy(y, to_labels([[s[0].data] for s in scores], "sign"))  # before this step's update
+        acc = accuracy(y, to_labels([s.data for s in scores], "sign"))  # before this step's update
         losses.append(loss.data)
         accuracies.append(acc)
         if step % 10 == 0 or step == 1 or acc == 1.0:

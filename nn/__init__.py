@@ -3,8 +3,8 @@ schedules, data sets, the training loop and its metrics and plots.
 
 >>> import nn
 >>> net = nn.MLP(2, [4, 1], seed=0)
->>> len(net([0.5, -1.0])), net.num_parameters()
-(1, 17)
+>>> type(net([0.5, -1.0])).__name__, net.num_parameters()   # one output: a Value, as in micrograd
+('Value', 17)
 """
 
 from . import activations, data, datasets, init, losses, metrics, optim, plots, schedules, training

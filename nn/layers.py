@@ -183,14 +183,15 @@ class Layer(Module):
 
 class MLP(Module):
     """A multilayer perceptron: layers ``L1``..``Ln`` of the given ``sizes``, ``activation`` on the hidden
-    layers and ``output_activation`` on the last. Calling it always returns a list of Values.
+    layers and ``output_activation`` on the last. Calling it returns one Value when the last layer has one
+    neuron (as in micrograd, so ``model(x).backward()`` works) and a list of Values when it has several.
 
     One generator seeded by ``seed`` draws every layer in order, so the same seed gives the same
     network. ``weights`` / ``biases`` give every layer's matrix / vector explicitly (as for ``Layer``).
 
     >>> net = MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])  # seed 002
-    >>> [round(o.data, 4) for o in net([2.0, 3.0])]
-    [0.7216]
+    >>> round(net([2.0, 3.0]).data, 4)
+    0.7216
     >>> net.sizes, net.num_parameters()
     ([2, 2, 1], 9)
     """
@@ -230,12 +231,14 @@ class MLP(Module):
         self.activation = _activations.get(activation).name
         self.output_activation = self.layers[-1].activation
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         _input_length("MLP", x, self.nin)
         x = _as_list(x, "MLP")
         for layer in self.layers:
             x = layer(x)
-        return x
+        # One output is a bare Value (micrograd's habit); only the last layer unwraps, so a
+        # one-neuron hidden layer still passes a list on.
+        return x[0] if len(x) == 1 else x
 
     def config(self) -> dict[str, Any]:
         return {"type": "MLP", "nin": self.nin, "sizes": self.sizes[1:],

@@ -167,11 +167,11 @@ class _BestTracker:
 
 
 def _row(out: Any) -> list:
-    """A model's output for one sample as a list: a lone Value (a ``Neuron``'s output) is a list of one."""
+    """A model's output for one sample as a list: a lone Value (one output unit) is a list of one."""
     return [out] if isinstance(out, autograd.Value) else out
 
 
-def model_outputs(model: Callable[[Sequence[float]], list], X: Any) -> np.ndarray:
+def model_outputs(model: Callable[[Sequence[float]], Any], X: Any) -> np.ndarray:
     """Run the model on every row of ``X`` without recording a graph; float64 array of shape (n, outputs).
 
     >>> from nn.layers import MLP

@@ -158,15 +158,49 @@ def test_mlp_uses_activation_on_hidden_layers_and_output_activation_on_the_last(
 
 def test_mlp_with_width_one_hidden_layers_works():
     net = nn.MLP(2, [16, 1, 1], seed=0)
+    hidden = net.layers[1](net.layers[0]([0.3, -0.7]))
+    assert isinstance(hidden, list) and len(hidden) == 1  # a one-neuron hidden layer still passes a list on
     out = net([0.3, -0.7])
-    assert isinstance(out, list) and len(out) == 1
-    out[0].backward()
+    assert isinstance(out, Value)
+    out.backward()
     assert net.num_parameters() == 16 * 3 + 17 + 2
+
+
+def test_mlp_with_one_output_returns_a_value_as_micrograd_does():
+    out = nn.MLP(3, [4, 1], seed=0)([1.0, 2.0, 3.0])
+    assert isinstance(out, Value) and out.label == "L2.N1.z"
+
+
+def test_mlp_with_several_outputs_returns_a_list_in_neuron_order():
+    net = nn.MLP(3, [4, 2], seed=0)
+    out = net([1.0, 2.0, 3.0])
+    assert isinstance(out, list) and [o.label for o in out] == ["L2.N1.z", "L2.N2.z"]
+
+
+def test_micrograd_readme_training_loop_runs_unchanged():
+    # micrograd's tanh network and its loop, as written there (only the constructor's arguments differ:
+    # our MLP's default activation is relu with a linear output).
+    n = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    losses = []
+    for k in range(20):
+        ypred = [n(x) for x in xs]
+        loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in n.parameters():
+            p.data += -0.1 * p.grad
+        losses.append(loss.data)
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:]))
+    assert losses[-1] < 0.1 * losses[0]
+    assert [round(n(x).data) for x in xs] == ys
 
 
 def test_mlp_reproduces_seed_002_feedforward():
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])
-    (o,) = net([2.0, 3.0])
+    o = net([2.0, 3.0])
     h = sigmoid(3.0)
     assert o.data == sigmoid(h)
     assert round(o.data, 4) == 0.7216
@@ -176,7 +210,7 @@ def test_mlp_reproduces_seed_002_gender_gradient():
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", init=nn.init.constant(1.0))  # weights 1, biases 0
     out = net([-2.0, -1.0])  # Alice, shifted
     hidden = net.layers[0]([-2.0, -1.0])
-    assert round(hidden[0].data, 4) == 0.0474 and round(out[0].data, 3) == 0.524
+    assert round(hidden[0].data, 4) == 0.0474 and round(out.data, 3) == 0.524
     nn.losses.mse([out], [1.0]).backward()
     w1 = net.layers[0].neurons[0].w[0]
     h1, y = sigmoid(-3.0), sigmoid(2 * sigmoid(-3.0))
@@ -259,7 +293,7 @@ def test_mlp_learns_xor_with_adam():
         loss.backward()
         opt.step()
     assert loss.data < 1e-3
-    assert [round(net(x)[0].data) for x in X] == [0, 1, 1, 0]
+    assert [round(net(x).data) for x in X] == [0, 1, 1, 0]
 
 
 # ----- init ---------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_a_value_shared_by_two_modules_is_one_parameter():
 
 def test_zero_grad_clears_every_parameter_gradient():
     net = nn.MLP(2, [3, 1], activation="tanh", seed=0)
-    net([0.5, -0.5])[0].backward()
+    net([0.5, -0.5]).backward()
     assert any(p.grad != 0.0 for p in net.parameters())
     net.zero_grad()
     assert all(p.grad == 0.0 for p in net.parameters())
@@ -76,7 +76,7 @@ def test_load_state_dict_copies_values_exactly():
     source, target = nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 1], seed=1)
     target.load_state_dict(source.state_dict())
     assert target.state_dict() == source.state_dict()
-    assert target([0.1, 0.2])[0].data == source([0.1, 0.2])[0].data
+    assert target([0.1, 0.2]).data == source([0.1, 0.2]).data
 
 
 def test_load_state_dict_with_a_missing_name_raises_and_changes_nothing():

@@ -91,7 +91,7 @@ def test_network_loss_parameter_gradients_match_backward_exactly():
 
 def test_seed_002_alice_gradient_of_w1():
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[1, 1], [1, 1]], [[1, 1]]], biases=[[0, 0], [0]])
-    (y,) = net([-2.0, -1.0])
+    y = net([-2.0, -1.0])
     L = (1 - y) ** 2
     L.label = "L"
     assert viz.explain(L).grad("L1.N1.w1") == pytest.approx(0.0214, abs=1e-3)

@@ -64,10 +64,10 @@ def test_given_an_input_each_circle_shows_its_activation():
 
 def test_with_a_loss_each_circle_shows_the_gradient_without_touching_parameter_grads():
     net = seed_network(w=((1, 1), (1, 1)), w_out=(1, 1))
-    loss = lambda out: (1 - out[0]) ** 2  # noqa: E731  (seed 002: Alice, target 1)
+    loss = lambda out: (1 - out) ** 2  # noqa: E731  (seed 002: Alice, target 1; out is the one output Value)
     source = viz.draw_network(net, [-2.0, -1.0], loss=loss, precision=4).source
-    (y,) = net([-2.0, -1.0])
-    assert f"grad {grad(loss([y]), y):.4f}" in source  # -0.952 in the seed
+    y = net([-2.0, -1.0])
+    assert f"grad {grad(loss(y), y):.4f}" in source  # -0.952 in the seed
     assert "grad -0.9526" in source and "loss = 0.2269" in source
     assert all(p.grad == 0.0 for p in net.parameters())
 
@@ -126,7 +126,7 @@ def test_bad_models_and_inputs_are_clear_errors():
     with pytest.raises(TypeError, match="sequence"):
         viz.draw_network(net, 1.0)
     with pytest.raises(ValueError, match="input sample"):
-        viz.draw_network(net, loss=lambda out: out[0])
+        viz.draw_network(net, loss=lambda out: out)
     with pytest.raises(TypeError, match="return a Value"):
         viz.draw_network(net, [1.0, 2.0], loss=lambda out: 3.0)
     with pytest.raises(TypeError, match="title"):
@@ -143,7 +143,7 @@ def test_edges_can_show_each_parameters_gradient_after_backward():
 
     import nn
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", init=nn.init.constant(1.0, 0.0))  # seed 002's Alice set-up
-    (y,) = net([-2.0, -1.0])
+    y = net([-2.0, -1.0])
     ((1 - y) ** 2).backward()
     source = viz.draw_network(net, edges="grad", precision=4).source
     w1 = net.layers[0].neurons[0].w[0]

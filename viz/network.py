@@ -61,7 +61,7 @@ def draw_network(
     model: Any,
     x: Sequence[float] | None = None,
     *,
-    loss: Callable[[list[Value]], Value] | None = None,
+    loss: Callable[[Value | list[Value]], Value] | None = None,
     precision: int = 2,
     show_bias: bool = True,
     title: str | None = None,
@@ -71,7 +71,8 @@ def draw_network(
 
     Edge thickness is |weight| and colour its sign (blue positive, orange negative). Given one
     input sample ``x``, each circle shows the activation the model computes for it, shaded by sign
-    and size. Given also ``loss``, a function of the output list returning a Value, each circle
+    and size. Given also ``loss``, a function of the model's output (what ``model(x)`` returns: one
+    Value for one output unit, else a list) returning a Value, each circle
     shows the gradient of the loss with respect to that activation (found with ``autograd.grad``, so
     no ``.grad`` in the model changes). With ``edges="grad"`` the edges show each parameter's
     ``.grad`` instead of its value (after your own ``loss.backward()``: where the next step moves
@@ -109,8 +110,9 @@ def draw_network(
             columns[c] = h
         if loss is not None:
             if not callable(loss):
-                raise TypeError(f"loss must be a function of the output list returning a Value, got {loss!r}")
-            loss_value = loss(columns[-1])
+                raise TypeError(f"loss must be a function of the model's output returning a Value, got {loss!r}")
+            outputs = columns[-1]
+            loss_value = loss(outputs[0] if len(outputs) == 1 else outputs)  # as model(x) returns it
             if not isinstance(loss_value, Value):
                 raise TypeError(f"loss must return a Value, got {type(loss_value).__name__}: {loss_value!r}")
             units = [v for col in columns for v in col]
