@@ -60,7 +60,7 @@ class GridReplay:
     >>> replay = GridReplay(net.layers, ("x1^2",))
     >>> out = replay.run(np.array([0.5, -2.0]), np.zeros(2))
     >>> with autograd.no_grad():
-    ...     expected = [net([x1 ** 2])[0].data for x1 in (0.5, -2.0)]
+    ...     expected = [net([x1 ** 2]).data for x1 in (0.5, -2.0)]
     >>> np.allclose(out["layers"][-1][0], expected)
     True
     """
