@@ -2,7 +2,7 @@
 
 ``draw`` returns a ``graphviz.Digraph`` (shown inline in Jupyter), ``save`` writes SVG/PNG/PDF/DOT,
 ``draw_network`` draws a model as circles and weighted edges, ``explain`` tabulates the chain rule,
-``tree`` prints the graph as text, ``backward_steps`` draws the reverse pass one node at a time and ``save_steps`` writes it as a page to step through. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
+``tree`` prints the graph as text, ``backward_steps`` draws the reverse pass one node at a time and ``save_steps`` writes it as a page to step through, ``playground()`` trains a small MLP live in the browser. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
 
 >>> import viz
 >>> x = Value(2.0, label="x"); y = (x * x).sin(); y.backward()
@@ -21,5 +21,14 @@ from .tree import tree
 
 __all__ = [
     "draw", "save", "draw_network", "explain", "Explanation", "tree", "backward_steps", "save_steps",
-    "Graph", "RendererNotFoundError", "find_renderer", "render",
+    "Graph", "RendererNotFoundError", "find_renderer", "render", "playground",
 ]
+
+
+def __getattr__(name: str):
+    """``viz.playground`` is loaded on first use: it trains with ``nn``, which the pictures do not need."""
+    if name == "playground":
+        from .playground_server import playground
+
+        return playground
+    raise AttributeError(f"module 'viz' has no attribute {name!r}")

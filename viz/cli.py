@@ -24,6 +24,7 @@ EXAMPLES = """examples:
   python -m viz "x*y + y**2" x=1.5 y=-2 --explain --tree
   python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps steps/
   python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps backprop.html
+  python -m viz playground                                 (train a small MLP live in the browser)
 """
 
 
@@ -75,6 +76,11 @@ def _values(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, floa
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on bad input)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["playground"]:  # python -m viz playground: train an MLP live in the browser
+        from .playground_server import command as playground_command
+
+        return playground_command(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if args.precision < 0 or args.precision > 15:

@@ -128,22 +128,12 @@ class TrainingSession:
             return self._run.neuron_output(layer, index, sample, split)
 
     def neuron_graph(self, layer: int, index: int, sample: int, split: str = "train") -> dict[str, Any]:
-        """``viz.snapshot`` of the neuron's graph for one sample, gradients taken from the neuron's output.
+        """``viz.snapshot`` of the neuron's graph for one sample: values, and gradients of the neuron's output."""
+        with self.lock:  # graph walks mark shared parameter nodes: one walk at a time
+            out = self._run.neuron_output(layer, index, sample, split)  # checks the arguments first
+            from .snapshot import snapshot  # the explorer's JSON contract; it reads no .grad and changes none
 
-        The parameters' gradients from the last training step are kept (saved and put back).
-        """
-        from .snapshot import snapshot  # the explorer's JSON contract
-
-        with self.lock:
-            out = self._run.neuron_output(layer, index, sample, split)
-            params = self._run.parameters
-            kept = [p.grad for p in params]
-            try:
-                out.backward()
-                return snapshot(out)
-            finally:
-                for p, g in zip(params, kept):
-                    p.grad = g
+            return snapshot(out)
 
     # ----- keeping the result ----------------------------------------------------------------------
     def model_json(self) -> str:
