@@ -1,57 +1,20 @@
-"""Graph traversal and the reverse-mode executors: ``backward`` (into ``.grad``) and ``grad`` (returned).
+"""The public reverse-mode API: ``backward`` (into ``.grad``), ``grad`` (returned), ``reverse_sweep``
+(node by node, for views that show the chain rule at work) and ``local_gradients``.
 
-Both walk the graph iteratively (no recursion, so depth is limited only by memory) and apply the
-derivative rules of the op table; neither knows any op by name.
+All of them run the one sweep of ``autograd.sweep`` over the op table's rules, so every view of a
+reverse pass agrees with ``backward`` by construction; none knows an op by name.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
 
 from . import float_math as _fm
+from . import functional as _functional
+from .grad_mode import enable_grad
+from .sweep import WALK_LOCK, contributions, sweep, undefined_gradient, walk
 from .value import Value, as_float
-
-def _walk(root: Value) -> tuple[list[Value], list[Value]]:
-    """What ``root`` depends on: (non-leaf nodes, each after all of its parents; the leaves).
-
-    A post-order depth-first walk with an explicit stack (no recursion, so depth is limited only
-    by memory). Visited nodes are marked in their ``_mark`` slot with a marker object made fresh for
-    each walk, so no reset pass is needed and no set of visited nodes (whose lookups miss the cache
-    on big graphs) is kept.
-    """
-    opened, done = object(), object()
-    inner: list[Value] = []
-    leaves: list[Value] = []
-    stack = [root]
-    pop, push, keep, keep_leaf = stack.pop, stack.append, inner.append, leaves.append
-    while stack:
-        node = stack[-1]
-        mark = node._mark
-        if mark is opened:  # every parent is closed now
-            node._mark = done
-            pop()
-            keep(node)
-        elif mark is done:  # pushed twice: reached from two children before it was closed
-            pop()
-        else:
-            a = node._a
-            if a is None:
-                node._mark = done
-                pop()
-                keep_leaf(node)
-                continue
-            node._mark = opened
-            if type(a) is tuple:
-                for p in reversed(a):
-                    if p._mark is not done:
-                        push(p)
-            else:
-                b = node._b
-                if b is not None and b._mark is not done:
-                    push(b)
-                if a._mark is not done:
-                    push(a)
-    return inner, leaves
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -63,56 +26,51 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value, got {type(root).__name__}: {root!r}")
-    inner, leaves = _walk(root)
+    with WALK_LOCK:
+        inner, leaves = walk(root)
     return leaves + inner
-
-
-def _undefined_gradient(node: Value, exc: Exception) -> ValueError:
-    inputs = ", ".join(repr(p.data) for p in node.parents[:4])
-    where = f" (label {node.label!r})" if node.label else ""
-    return ValueError(
-        f"backward: the derivative of {node.op.name}({inputs}){where} is undefined or infinite: {exc}"
-    )
 
 
 def backward(root: Value, grad: float = 1.0) -> None:
     """Accumulate d(root)/d(leaf) into every leaf's ``.grad``; recompute every intermediate ``.grad``.
+
+    All or nothing: a pass that fails (an infinite derivative, a non-finite leaf gradient) changes
+    no ``.grad``. Same as ``root.backward(grad)``.
 
     >>> x = Value(2.0); y = x ** 3; backward(y); x.grad
     12.0
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward needs a Value, got {type(root).__name__}: {root!r}")
-    seed = as_float(grad, "backward's grad")
-    if root._a is None:
-        root.grad += seed
-        return
-    inner, leaves = _walk(root)
-    for node in inner:
-        node.grad = 0.0
-    root.grad = seed
-    m = _fm
-    node = root
-    try:
-        for node in reversed(inner):
-            a = node._a
-            if type(a) is tuple:
-                for p, pg in zip(a, node.op.vjp(m, node.grad, node.data, node.op_arg, *[p.data for p in a])):
-                    p.grad += pg
-                continue
-            b = node._b
-            if b is None:
-                a.grad += node.op.vjp(m, node.grad, node.data, node.op_arg, a.data)[0]
-            else:
-                ga, gb = node.op.vjp(m, node.grad, node.data, node.op_arg, a.data, b.data)
-                a.grad += ga
-                b.grad += gb
-    except (ArithmeticError, ValueError) as exc:
-        raise _undefined_gradient(node, exc) from exc
-    for node in leaves:
-        g = node.grad
-        if g - g:  # inf or nan: say so now instead of letting it spread through training
-            raise ValueError(f"backward produced a non-finite gradient {g!r} for {node!r}")
+    root.backward(grad)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepStep:
+    """One node of a reverse sweep: ``grad`` is d(output)/d(node), the sum of what its children sent;
+    ``contributions`` (aligned with ``node.parents``) is what it sends each parent: ``grad`` × the
+    local derivative. A leaf's contributions are empty."""
+
+    node: Value
+    grad: float
+    contributions: tuple[float, ...]
+
+
+def reverse_sweep(output: Value, grad: float = 1.0) -> Iterator[SweepStep]:
+    """The reverse pass of ``backward``, node by node: output first, each node after all its children
+    (reverse topological order), leaves last. No ``.grad`` is touched.
+
+    >>> x = Value(3.0, label="x"); y = x * x
+    >>> [(s.node.label or s.node.op.name, s.grad, s.contributions) for s in reverse_sweep(y)]
+    [('mul', 1.0, (3.0, 3.0)), ('x', 6.0, ())]
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"reverse_sweep needs a Value, got {type(output).__name__}: {output!r}")
+    seed = as_float(grad, "reverse_sweep's grad")
+    with WALK_LOCK:
+        inner, _leaves = walk(output)
+    for node, g, sent in sweep(inner, output, seed):
+        yield SweepStep(node, g, sent)
 
 
 def grad(
@@ -120,66 +78,56 @@ def grad(
     inputs: Value | Sequence[Value],
     create_graph: bool = False,
     grad_output: float = 1.0,
+    allow_unused: bool = False,
 ) -> Any:
     """Return d(output)/d(each input) without touching any ``.grad``.
 
     With ``create_graph=True`` the results are Values that can be differentiated again, so
-    derivatives of any order work. A single Value as ``inputs`` gives a single result.
+    derivatives of any order work. A single Value as ``inputs`` gives a single result. An input
+    ``output`` does not depend on is an error (usually a mistake), unless ``allow_unused=True``:
+    then its derivative is 0, as in PyTorch.
 
     >>> x = Value(2.0); y = x ** 3
     >>> (dy,) = grad(y, [x], create_graph=True); dy.data
     12.0
     >>> grad(dy, x)
     12.0
+    >>> grad(y, Value(5.0), allow_unused=True)
+    0.0
     """
     single = isinstance(inputs, Value)
     wanted = [inputs] if single else list(_check_inputs(inputs))
     if not isinstance(output, Value):
         raise TypeError(f"grad needs a Value as output, got {type(output).__name__}: {output!r}")
-    order, _leaves = _walk(output)
+    with WALK_LOCK:
+        inner, _leaves = walk(output)
     if create_graph:
-        from . import functional as m
-        from .grad_mode import enable_grad
-
         seed: Any = Value(as_float(grad_output, "grad_output"))
         with enable_grad():
-            grads = _accumulate(order, output, seed, m, symbolic=True)
+            found = {node: g for node, g, _ in sweep(inner, output, seed, _functional, symbolic=True)}
     else:
-        grads = _accumulate(order, output, as_float(grad_output, "grad_output"), _fm, symbolic=False)
-    zero = 0.0
-    results = [grads.get(id(x), zero) for x in wanted]
+        found = {node: g for node, g, _ in sweep(inner, output, as_float(grad_output, "grad_output"))}
+    results = []
+    for i, x in enumerate(wanted):
+        if x in found:
+            results.append(found[x])
+        elif allow_unused:
+            results.append(0.0)
+        else:
+            which = "the input" if single else f"inputs[{i}]"
+            name = f" (label {x.label!r})" if x.label else ""
+            raise ValueError(f"grad: {which}{name}, data {x.data!r}, is not used to compute the output; "
+                             "pass allow_unused=True to get 0 for it")
     return results[0] if single else results
 
 
 def _check_inputs(inputs: Iterable[Value]) -> Iterable[Value]:
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
+        raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}")
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}: {x!r}")
         yield x
-
-
-def _accumulate(order: list[Value], output: Value, seed: Any, m: Any, symbolic: bool) -> dict[int, Any]:
-    """Reverse pass into a dict keyed by id(node). Symbolic mode feeds the rules Values, not floats."""
-    grads: dict[int, Any] = {id(output): seed}
-    get = grads.get
-    node = output
-    try:
-        for node in reversed(order):
-            g = get(id(node))
-            if g is None or node._a is None:
-                continue
-            parents = node.parents
-            if symbolic:
-                contributions = node.op.vjp(m, g, node, node.op_arg, *parents)
-            else:
-                contributions = node.op.vjp(m, g, node.data, node.op_arg, *[p.data for p in parents])
-            for p, pg in zip(parents, contributions):
-                key = id(p)
-                previous = get(key)
-                grads[key] = pg if previous is None else previous + pg
-    except (ArithmeticError, ValueError) as exc:
-        raise _undefined_gradient(node, exc) from exc
-    return grads
 
 
 def local_gradients(node: Value, upstream: float = 1.0) -> tuple[float, ...]:
@@ -197,10 +145,9 @@ def local_gradients(node: Value, upstream: float = 1.0) -> tuple[float, ...]:
     if node.op is None:
         return ()
     try:
-        return tuple(node.op.vjp(_fm, as_float(upstream, "upstream"), node.data, node.op_arg,
-                                 *[p.data for p in node.parents]))
+        return tuple(contributions(node, as_float(upstream, "upstream"), _fm))
     except (ArithmeticError, ValueError) as exc:
-        raise _undefined_gradient(node, exc) from exc
+        raise undefined_gradient(node, exc) from exc
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -8,22 +8,36 @@ Errors while building the graph (``log(0)``) keep the engine's exception type an
 from __future__ import annotations
 
 import ast
+import io
 import math
+import tokenize
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import functional as F
+from .ops import OPS
 from .value import Value, as_float
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    name: getattr(F, name)
-    for name in (
-        "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "leaky_relu", "elu",
-        "gelu", "softplus", "silu", "erf", "sign",
-    )
-}
-FUNCTIONS["abs"] = abs
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+
+
+def functions() -> dict[str, Callable[..., Any]]:
+    """The functions an expression may call: every public op of the table (at this moment), and abs.
+
+    >>> sorted(functions())[:4]
+    ['abs', 'cos', 'elu', 'erf']
+    """
+    found: dict[str, Callable[..., Any]] = {op.name: getattr(F, op.name) for op in OPS.values() if op.public}
+    found["abs"] = abs
+    return found
+
+
+def _arguments(name: str) -> int:
+    """How many arguments a call may have: the op's operands, plus its optional constant."""
+    op = OPS.get(name)
+    if op is None:  # abs
+        return 1
+    return (op.arity or 1) + (op.parameter is not None)
 
 _BINARY = {
     ast.Add: lambda a, b: a + b,
@@ -118,7 +132,7 @@ class Expression:
             elif isinstance(node, ast.BinOp):
                 result = _BINARY[type(node.op)](*operands)
             else:
-                result = FUNCTIONS[node.func.id](*operands)
+                result = functions()[node.func.id](*operands)
         except (ArithmeticError, ValueError, TypeError) as exc:
             raise _point_at(self.source, node, str(exc), type(exc)) from None
         return result.data if folding else result
@@ -144,6 +158,7 @@ def parse(source: str) -> Expression:
     text = " ".join(source.splitlines()).strip()
     if not text:
         raise ValueError("expression is empty")
+    _refuse_hidden_text(text)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -174,7 +189,7 @@ def _check(text: str, node: ast.AST, variables: list[str]) -> None:
     elif isinstance(node, ast.Name):
         if not node.id.isidentifier() or node.id.startswith("_"):
             raise _point_at(text, node, f"name {node.id!r} is not allowed")
-        if node.id in FUNCTIONS:
+        if node.id in OPS and OPS[node.id].public or node.id == "abs":
             raise _point_at(text, node, f"{node.id!r} is a function: call it, as in {node.id}(x)")
         if node.id not in CONSTANTS:
             variables.append(node.id)
@@ -188,16 +203,37 @@ def _check(text: str, node: ast.AST, variables: list[str]) -> None:
         func = node.func
         if not isinstance(func, ast.Name):
             raise _point_at(text, func, "only plain function calls such as sin(x) are allowed")
-        if func.id not in FUNCTIONS:
-            known = ", ".join(sorted(FUNCTIONS))
-            raise _point_at(text, func, f"unknown function {func.id!r} (known: {known})")
+        known = functions()
+        if func.id not in known:
+            raise _point_at(text, func, f"unknown function {func.id!r} (known: {', '.join(sorted(known))})")
         if node.keywords:
             raise _point_at(text, node.keywords[0].value, "keyword arguments are not supported")
-        wanted = 2 if func.id in ("leaky_relu", "elu") else 1
-        if not (1 <= len(node.args) <= wanted):
-            raise _point_at(text, node, f"{func.id} takes {'1 or 2 arguments' if wanted == 2 else '1 argument'}, got {len(node.args)}")
+        op = OPS.get(func.id)
+        fewest = op.arity or 1 if op is not None else 1
+        most = _arguments(func.id)
+        if not (fewest <= len(node.args) <= most):
+            wanted = f"{fewest} or {most} arguments" if most > fewest else f"{most} argument{'s' * (most > 1)}"
+            raise _point_at(text, node, f"{func.id} takes {wanted}, got {len(node.args)}")
     else:
         raise _point_at(text, node, f"{type(node).__name__} is not allowed in an expression")
+
+
+def _refuse_hidden_text(text: str) -> None:
+    """Refuse what Python's reader would silently change: a comment drops the rest of the line
+    (``x # note + 5`` is x), and non-ASCII names are NFKC-folded (``ℯ`` would become the constant e)."""
+    for col, char in enumerate(text):
+        if not char.isascii() and (char.isidentifier() or ("a" + char).isidentifier()):
+            raise ValueError(f"expressions are plain ASCII (names: letters, digits, _); found {char!r} "
+                             f"(U+{ord(char):04X})\n  {text}\n  {' ' * col}^")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return  # ast.parse reports it with its own caret
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            col = token.start[1]
+            raise ValueError(f"comments (#) are not allowed in an expression: they would hide the rest of the line"
+                             f"\n  {text}\n  {' ' * col}^")
 
 
 def evaluate(source: str, **values: Value | float) -> Value:

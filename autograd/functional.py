@@ -1,19 +1,24 @@
 """Module-level math that works on Values and on plain numbers alike.
 
 ``exp(Value)`` records a node; ``exp(2.0)`` returns a float computed by the same kernel with the
-same checks. This module is also the namespace the derivative rules run against when gradients
-are themselves Values (``grad(..., create_graph=True)``).
+same checks. One function per public op of the table (``exp``, ``tanh``, ``leaky_relu``...) is made
+from its entry when the op is defined; ``power``, ``sum`` and ``dot`` are written here. This module is
+also the namespace the derivative rules run against when gradients are themselves Values
+(``grad(..., create_graph=True)``), so it has a Value version of every ``float_math`` helper.
 """
 
 from __future__ import annotations
 
 import builtins
+import inspect
 import numbers
-from typing import Any, Iterable, Sequence
+import sys
+from typing import Any, Callable, Iterable, Sequence
 
 from . import float_math as _fm
 from . import ops
-from .value import Value, _unary, as_float, compute, make_nary
+from . import shared_math as _shared
+from .value import Value, _binary, _unary, as_float, compute, make_nary, op_docstring, parameter_value
 
 Number = float | int
 
@@ -25,79 +30,48 @@ def _apply(op: ops.Op, x: Any, arg: Any = None) -> Any:
     return compute(op, arg, (v,), [v])
 
 
-def exp(x: Value | Number) -> Value | float:
-    """e**x. ``exp(0.0) == 1.0``"""
-    return _apply(ops.EXP, x)
+def _function(op: ops.Op) -> Callable[..., Any]:
+    """The module function of a public op: a node for a Value, a checked float for a number."""
+    if op.arity == 2:
+        def function(a: Any, b: Any) -> Any:
+            if isinstance(a, Value) or isinstance(b, Value):
+                return _binary(op, *(v if isinstance(v, Value) else Value(as_float(v, f"{op.name}'s argument"))
+                                     for v in (a, b)))
+            pair = (as_float(a, f"{op.name}'s a"), as_float(b, f"{op.name}'s b"))
+            return compute(op, None, pair, list(pair))
+    elif op.parameter is None:
+        def function(x: Any) -> Any:
+            return _apply(op, x)
+    else:
+        pname, default = op.parameter
+        what = f"{op.name} {pname}"
+
+        def function(x: Any, *args: Any, **kwargs: Any) -> Any:
+            return _apply(op, x, as_float(parameter_value(op, args, kwargs), what))
+
+        p = inspect.Parameter
+        function.__signature__ = inspect.Signature([
+            p("x", p.POSITIONAL_OR_KEYWORD), p(pname, p.POSITIONAL_OR_KEYWORD, default=default)])
+    function.__name__ = function.__qualname__ = op.name
+    function.__module__ = __name__
+    function.__doc__ = op_docstring(op, "a Value (a node) or a number (a float)")
+    return function
 
 
-def log(x: Value | Number) -> Value | float:
-    """Natural logarithm, x > 0. ``log(1.0) == 0.0``"""
-    return _apply(ops.LOG, x)
+_this = sys.modules[__name__]
+_OWN_NAMES = frozenset(("power", "sum", "dot", "step", "elu_slope", "xlogy", "tanh_grad",
+                        "power_slope", "normal_cdf", "normal_pdf", "sech_squared"))
 
 
-def sqrt(x: Value | Number) -> Value | float:
-    """Square root, x >= 0. ``sqrt(4) == 2.0``"""
-    return _apply(ops.SQRT, x)
+def _add_function(op: ops.Op) -> None:
+    if op.name in _OWN_NAMES or (op.name in vars(_this) and not getattr(vars(_this)[op.name], "__module__", "") == __name__):
+        raise ValueError(f"op name {op.name!r} clashes with autograd.functional.{op.name}")
+    setattr(_this, op.name, _function(op))
 
 
-def sin(x: Value | Number) -> Value | float:
-    """Sine. ``sin(0) == 0.0``"""
-    return _apply(ops.SIN, x)
-
-
-def cos(x: Value | Number) -> Value | float:
-    """Cosine. ``cos(0) == 1.0``"""
-    return _apply(ops.COS, x)
-
-
-def tan(x: Value | Number) -> Value | float:
-    """Tangent. ``tan(0) == 0.0``"""
-    return _apply(ops.TAN, x)
-
-
-def tanh(x: Value | Number) -> Value | float:
-    """Hyperbolic tangent. ``tanh(0) == 0.0``"""
-    return _apply(ops.TANH, x)
-
-
-def sigmoid(x: Value | Number) -> Value | float:
-    """1 / (1 + e^-x), finite for any finite x. ``sigmoid(0) == 0.5``"""
-    return _apply(ops.SIGMOID, x)
-
-
-def relu(x: Value | Number) -> Value | float:
-    """max(0, x). ``relu(-1) == 0.0``"""
-    return _apply(ops.RELU, x)
-
-
-def leaky_relu(x: Value | Number, slope: float = 0.01) -> Value | float:
-    """x if x > 0 else slope·x. ``leaky_relu(-1, 0.1) == -0.1``"""
-    return _apply(ops.LEAKY_RELU, x, as_float(slope, "leaky_relu slope"))
-
-
-def elu(x: Value | Number, alpha: float = 1.0) -> Value | float:
-    """x if x > 0 else alpha·(eˣ − 1). ``elu(2.0) == 2.0``"""
-    return _apply(ops.ELU, x, as_float(alpha, "elu alpha"))
-
-
-def gelu(x: Value | Number) -> Value | float:
-    """Exact GELU x·Φ(x). ``gelu(0) == 0.0``"""
-    return _apply(ops.GELU, x)
-
-
-def softplus(x: Value | Number) -> Value | float:
-    """log(1 + eˣ), finite for any finite x. ``softplus(-1000) == 0.0``"""
-    return _apply(ops.SOFTPLUS, x)
-
-
-def silu(x: Value | Number) -> Value | float:
-    """x·σ(x). ``silu(0) == 0.0``"""
-    return _apply(ops.SILU, x)
-
-
-def erf(x: Value | Number) -> Value | float:
-    """Gauss error function. ``erf(0) == 0.0``"""
-    return _apply(ops.ERF, x)
+def _remove_function(op: ops.Op) -> None:
+    if op.name not in _OWN_NAMES:
+        vars(_this).pop(op.name, None)
 
 
 def power(x: Value | Number, exponent: Value | Number) -> Value | float:
@@ -185,15 +159,6 @@ def elu_slope(x: Value | Number, alpha: float) -> Value | float:
     return alpha * exp(x)
 
 
-def sign(x: Value | Number, at_zero: float = 0.0) -> Value | float:
-    """−1 or 1 by the sign of x, and ``at_zero`` at 0. On a Value its gradient is 0 everywhere.
-
-    With the default 0 it is the derivative of abs; seed 001's perceptron uses ``at_zero=-1``
-    ("1 if the input is positive and −1 if it's not"). ``sign(0.0, at_zero=-1) == -1.0``
-    """
-    return _apply(ops.SIGN, x, as_float(at_zero, "sign's at_zero"))
-
-
 def xlogy(y: Value | Number, x: Value | Number) -> Value | float:
     """y·log(x), 0 where y is 0: the exponent's derivative of x**b."""
     y_data = y.data if isinstance(y, Value) else y
@@ -204,15 +169,21 @@ def xlogy(y: Value | Number, x: Value | Number) -> Value | float:
     return y * log(x)
 
 
-_SQRT_HALF = 0.7071067811865476
-_INV_SQRT_2PI = 0.3989422804014327
+def tanh_grad(x: Value | Number, y: Value | Number) -> Value | float:
+    """d tanh/dx given y = tanh x, as in float_math (which formula is accurate depends on y's value)."""
+    y_data = y.data if isinstance(y, Value) else y
+    return 1.0 - y * y if -0.9 < y_data < 0.9 else sech_squared(x)
 
 
-def normal_cdf(x: Value | Number) -> Value | float:
-    """Φ(x), the standard normal CDF."""
-    return 0.5 * (1.0 + erf(x * _SQRT_HALF))
+def power_slope(x: Value | Number, c: Value | Number) -> Value | float:
+    """d(x**c)/dx = c·x^(c−1); 0 where c is 0 at x = 0 (x⁰ is the constant 1 there too)."""
+    if (c.data if isinstance(c, Value) else c) == 0.0 and (x.data if isinstance(x, Value) else x) == 0.0:
+        return 0.0
+    return c * power(x, c - 1.0)
 
 
-def normal_pdf(x: Value | Number) -> Value | float:
-    """φ(x), the standard normal density."""
-    return _INV_SQRT_2PI * exp(-0.5 * x * x)
+normal_cdf = _shared.bind(_this, _shared.normal_cdf)
+normal_pdf = _shared.bind(_this, _shared.normal_pdf)
+sech_squared = _shared.bind(_this, _shared.sech_squared)
+
+ops.on_define(_add_function, _remove_function)

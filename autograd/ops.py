@@ -1,9 +1,12 @@
-"""The op table: every operation the engine knows, with its forward function and its derivative rule.
+"""The op table: every operation the engine knows, each defined by one ``define_op`` call.
 
-Each rule is written once, against a math namespace ``m`` (``float_math`` for floats, the
-``functional`` module for Values, numpy later), so the same table drives the float backward pass,
-higher-order gradients and any future batch executor. A graph is fully described by each node's op,
-its ``op_arg`` (an exponent or slope, else None) and its ordered parents.
+An op's forward math, derivative rule, picture label, operand names, caption and domain message
+live in its ``Op`` entry and nowhere else. ``define_op`` also gives a public op its surfaces: a
+``Value`` method, a module function in ``autograd`` that takes Values or floats, and a name the
+expression parser (and so the CLI) accepts. Rules are written once against a math namespace ``m``
+(``float_math`` for floats, ``functional`` for Values, a numpy namespace for batches), so the
+same table drives the float backward pass, higher-order gradients and a batch executor. Rules are
+branch-free on values: a value-dependent choice lives in a namespace helper (``m.tanh_grad``).
 
 Signatures:
     forward(m, arg, *xs) -> y
@@ -12,18 +15,38 @@ Signatures:
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Sequence
+
+from .shared_math import TWO_OVER_SQRT_PI
+
+
+def _number(c: float) -> str:
+    return f"{c:g}"
 
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """One entry of the op table.
+    """One entry of the op table (make one with ``define_op``).
 
     name: stable identifier (``"mul"``); symbol: how pictures show it (``"×"``);
     arity: 1, 2, or None for n-ary ops whose parents are a tuple of any length;
-    derivative: the local derivative as a learner would write it; template: the picture label
-    with the op's constant (``"× {c}"``); domain: where it is defined, for error messages.
+    derivative: the local derivative as a learner would write it, one ``∂/∂name = ...`` part per
+    operand name, joined by ", "; template: the picture label with the op's constant (``"× {c}"``);
+    domain: where it is defined, for error messages.
+
+    Facts for views (so they never test op names):
+    operands: the operand names the derivative text uses (``("a", "b")``, ``("x",)``); an n-ary op's
+    parents are ``len(operands)`` equal groups (a dot product's ``("w", "x")``: w1…wn then x1…xn);
+    ordered: whether swapping operands changes the result (sub, div, pow: pictures label them);
+    linear: a sum of operands or of their products with no function applied (add, sum, dot, dotc),
+    so a layer whose output comes from it has no activation;
+    formula: ``formula(names, c) -> str``, the right-hand side that computes the result from the
+    operands' names and the constant ``c`` as text (None without one); for an n-ary op it writes
+    one term from one name per group and the terms are joined by " + " (see ``caption``);
+    parameter: ``(name, default)`` of the constant a public op's method takes (``("slope", 0.01)``);
+    public: whether the op has a method, a module function and a parser name (its ``name``).
     """
 
     name: str
@@ -33,13 +56,72 @@ class Op:
     vjp: Callable
     derivative: str
     template: str = "{symbol}"
-    domain: str = ""  # where the op is defined, for error messages ("log(x) needs x > 0")
+    domain: str = ""
+    operands: tuple[str, ...] = ("x",)
+    ordered: bool = False
+    linear: bool = False
+    formula: Callable[[Sequence[str], Any], str] | None = None
+    parameter: tuple[str, float] | None = None
+    public: bool = False
 
     def describe(self, arg: object = None) -> str:
         """How a picture labels this op, with its constant filled in: ``MULC.describe(3.0) == '× 3'``."""
         if arg is None or isinstance(arg, tuple):
             return self.symbol
         return self.template.format(symbol=self.symbol, c=f"{arg:g}")
+
+    def operand_names(self, count: int) -> list[str]:
+        """A name per parent of a node with ``count`` parents: ``["a", "b"]``, or ``w1, w2, x1, x2`` for a dot.
+
+        >>> OPS["dot"].operand_names(4), OPS["sub"].operand_names(2)
+        (['w1', 'w2', 'x1', 'x2'], ['a', 'b'])
+        """
+        if self.arity is not None:
+            return list(self.operands)
+        n = count // len(self.operands)
+        return [f"{name}{i}" for name in self.operands for i in range(1, n + 1)]
+
+    def rule_for(self, position: int, count: int) -> str:
+        """The part of ``derivative`` about the parent at ``position`` of a node with ``count`` parents.
+
+        >>> OPS["div"].rule_for(1, 2), OPS["dot"].rule_for(3, 4)
+        ('∂/∂b = −a/b²', '∂/∂xᵢ = wᵢ')
+        """
+        parts = self.derivative.split(", ∂/∂")
+        parts = [parts[0], *("∂/∂" + p for p in parts[1:])]
+        if len(parts) != len(self.operands):
+            return self.derivative
+        group = position if self.arity is not None else position // max(1, count // len(self.operands))
+        return parts[min(group, len(parts) - 1)]
+
+    def caption(
+        self,
+        names: Sequence[str],
+        arg: Any = None,
+        number: Callable[[float], str] = _number,
+        max_terms: int | None = None,
+    ) -> str:
+        """The formula that computed a node from its parents' ``names`` (``"a × 3"``, ``"w1·x1 + w2·x2"``).
+
+        ``number`` formats constants; an n-ary caption longer than ``max_terms`` terms is shortened.
+
+        >>> OPS["mulc"].caption(["a"], 3.0), OPS["dotc"].caption(["w1", "w2"], (0.5, 2.0))
+        ('a × 3', '0.5·w1 + 2·w2')
+        """
+        formula = self.formula or _default_formula(self)
+        if self.arity is not None:
+            c = None if arg is None or isinstance(arg, tuple) else number(arg)
+            return formula(list(names), c)
+        groups = len(self.operands)
+        n = len(names) // groups
+        constants = arg if isinstance(arg, tuple) else (None,) * n
+        terms = [
+            formula([names[i + k * n] for k in range(groups)], None if c is None else number(c))
+            for i, c in zip(range(n), constants)
+        ]
+        if max_terms is not None and len(terms) > max_terms:
+            return " + ".join(terms[:max_terms - 1]) + f" + … ({len(terms)} terms)"
+        return " + ".join(terms)
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -48,6 +130,255 @@ class Op:
         return self.name
 
 
+def _default_formula(op: Op) -> Callable[[Sequence[str], Any], str]:
+    if op.arity is None:
+        return lambda names, c: "·".join(names) if c is None else f"{c}·{'·'.join(names)}"
+
+    def formula(names: Sequence[str], c: str | None) -> str:
+        args = ", ".join([*names, *([c] if c is not None else [])])
+        return f"{op.symbol}({args})"
+
+    return formula
+
+
+OPS: dict[str, Op] = {}
+_BUILT_IN: set[str] = set()
+# (add, remove) callbacks that give a public op its surfaces: value.py adds the method, functional
+# the module function, the package its attribute. They subscribe here, so this module imports none of them.
+_SURFACES: list[tuple[Callable[[Op], None], Callable[[Op], None]]] = []
+
+
+def on_define(add: Callable[[Op], None], remove: Callable[[Op], None]) -> None:
+    """Call ``add(op)`` for every public op now and whenever one is defined; ``remove(op)`` when undefined."""
+    _SURFACES.append((add, remove))
+    for op in list(OPS.values()):
+        if op.public:
+            add(op)
+
+
+def define_op(
+    name: str,
+    forward: Callable,
+    vjp: Callable,
+    *,
+    derivative: str,
+    symbol: str | None = None,
+    arity: int | None = 1,
+    domain: str = "",
+    template: str = "{symbol}",
+    operands: Sequence[str] | None = None,
+    ordered: bool | None = None,
+    linear: bool = False,
+    formula: Callable[[Sequence[str], Any], str] | None = None,
+    parameter: tuple[str, float] | None = None,
+    public: bool = True,
+) -> Op:
+    """Add an op to the table; a public op becomes a Value method, an ``autograd`` function and a parser name.
+
+    ``forward(m, arg, *xs)`` computes the result from floats; ``vjp(m, g, y, arg, *xs)`` returns the
+    gradient contribution for each operand, written against the namespace ``m`` so it also runs on
+    Values (derivatives of any order). See ``Op`` for the other fields; ``undefine_op`` removes it.
+
+    >>> import math, autograd
+    >>> op = define_op("atan", lambda m, arg, x: math.atan(x), lambda m, g, y, arg, x: (g / (1 + x * x),),
+    ...                derivative="∂/∂x = 1/(1 + x²)")
+    >>> x = autograd.Value(1.0); y = x.atan(); y.backward(); x.grad
+    0.5
+    >>> undefine_op("atan")
+    """
+    op = _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, operands, ordered,
+                  linear, formula, parameter, public)
+    OPS[name] = op
+    if public:
+        added: list[Callable[[Op], None]] = []
+        try:
+            for add, remove in _SURFACES:
+                add(op)
+                added.append(remove)
+        except Exception:  # a clash found by a surface: leave no half-defined op behind
+            for remove in added:
+                remove(op)
+            del OPS[name]
+            raise
+    return op
+
+
+def undefine_op(name: str) -> None:
+    """Remove an op ``define_op`` added (and its method, function and parser name); built-ins stay."""
+    if name in _BUILT_IN:
+        raise ValueError(f"{name!r} is a built-in op and cannot be removed")
+    op = OPS.pop(name, None)
+    if op is None:
+        raise KeyError(f"no op called {name!r}")
+    if op.public:
+        for _add, remove in _SURFACES:
+            remove(op)
+
+
+def _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, operands, ordered,
+             linear, formula, parameter, public) -> Op:
+    if not isinstance(name, str) or not name.isascii() or not name.isidentifier() or name.startswith("_") \
+            or keyword.iskeyword(name):
+        raise ValueError(f"op name must be an ASCII identifier not starting with '_', got {name!r}")
+    if name in OPS:
+        raise ValueError(f"an op called {name!r} already exists (undefine_op({name!r}) first)")
+    for what, f in (("forward", forward), ("vjp", vjp)):
+        if not callable(f):
+            raise TypeError(f"{what} must be callable, got {type(f).__name__}: {f!r}")
+    if formula is not None and not callable(formula):
+        raise TypeError(f"formula must be callable, got {type(formula).__name__}: {formula!r}")
+    if arity not in (1, 2, None):
+        raise ValueError(f"arity must be 1, 2 or None (n-ary), got {arity!r}")
+    for what, text in (("derivative", derivative), ("symbol", symbol), ("domain", domain), ("template", template)):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"{what} must be a str, got {type(text).__name__}: {text!r}")
+    if operands is None:
+        operands = ("a", "b") if arity == 2 else ("x",)
+    operands = tuple(operands)
+    if (arity is not None and len(operands) != arity) or not operands \
+            or not all(isinstance(o, str) and o for o in operands):
+        raise ValueError(f"operands must name each of the {arity or 'n-ary'} operand(s), got {operands!r}")
+    if parameter is not None:
+        if arity != 1 or not (isinstance(parameter, tuple) and len(parameter) == 2
+                              and isinstance(parameter[0], str) and parameter[0].isidentifier()):
+            raise ValueError(f"parameter must be (name, default) on a unary op, got {parameter!r}")
+    return Op(
+        name, name if symbol is None else symbol, arity, forward, vjp, derivative, template, domain,
+        operands, arity == 2 if ordered is None else bool(ordered), bool(linear), formula, parameter,
+        bool(public) and arity is not None,
+    )
+
+
+def _builtin(name: str, forward: Callable, vjp: Callable, **facts: Any) -> Op:
+    facts.setdefault("public", False)
+    op = define_op(name, forward, vjp, **facts)
+    _BUILT_IN.add(name)
+    return op
+
+
+def _binary_formula(symbol: str) -> Callable[[Sequence[str], Any], str]:
+    return lambda names, c: f"{names[0]} {symbol} {names[1]}"
+
+
+# ----- the built-in ops ------------------------------------------------------------------------------
+
+# Binary arithmetic: parents (a, b). The dunders (a + b) are their surface, written by hand in value.py.
+ADD = _builtin("add", lambda m, arg, a, b: a + b, lambda m, g, y, arg, a, b: (g, g),
+               derivative="∂/∂a = 1, ∂/∂b = 1", symbol="+", arity=2, ordered=False, linear=True,
+               formula=_binary_formula("+"))
+SUB = _builtin("sub", lambda m, arg, a, b: a - b, lambda m, g, y, arg, a, b: (g, -g),
+               derivative="∂/∂a = 1, ∂/∂b = −1", symbol="−", arity=2, formula=_binary_formula("−"))
+MUL = _builtin("mul", lambda m, arg, a, b: a * b, lambda m, g, y, arg, a, b: (g * b, g * a),
+               derivative="∂/∂a = b, ∂/∂b = a", symbol="×", arity=2, ordered=False, formula=_binary_formula("×"))
+DIV = _builtin("div", lambda m, arg, a, b: a / b, lambda m, g, y, arg, a, b: (g / b, -g * y / b),
+               derivative="∂/∂a = 1/b, ∂/∂b = −a/b²", symbol="÷", arity=2, domain="division by zero",
+               formula=_binary_formula("÷"))
+POW = _builtin(
+    "pow",
+    lambda m, arg, a, b: m.power(a, b),
+    lambda m, g, y, arg, a, b: (g * m.power_slope(a, b), g * m.xlogy(y, a)),
+    derivative="∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", symbol="^", arity=2, formula=_binary_formula("^"),
+    domain="a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
+)
+
+# Arithmetic with a plain-number constant c (kept in ``arg``): one node, no extra leaf for c.
+ADDC = _builtin("addc", lambda m, arg, x: x + arg, lambda m, g, y, arg, x: (g,), derivative="∂/∂x = 1",
+                symbol="+", template="+ {c}", formula=lambda n, c: f"{n[0]} + {c}")
+SUBC = _builtin("subc", lambda m, arg, x: x - arg, lambda m, g, y, arg, x: (g,), derivative="∂/∂x = 1",
+                symbol="−", template="− {c}", formula=lambda n, c: f"{n[0]} − {c}")
+RSUBC = _builtin("rsubc", lambda m, arg, x: arg - x, lambda m, g, y, arg, x: (-g,), derivative="∂/∂x = −1",
+                 symbol="−", template="{c} −", ordered=True, formula=lambda n, c: f"{c} − {n[0]}")
+MULC = _builtin("mulc", lambda m, arg, x: x * arg, lambda m, g, y, arg, x: (g * arg,), derivative="∂/∂x = c",
+                symbol="×", template="× {c}", formula=lambda n, c: f"{n[0]} × {c}")
+DIVC = _builtin("divc", lambda m, arg, x: x / arg, lambda m, g, y, arg, x: (g / arg,), derivative="∂/∂x = 1/c",
+                symbol="÷", template="÷ {c}", domain="division by zero",
+                formula=lambda n, c: f"{n[0]} ÷ {c}")
+RDIVC = _builtin("rdivc", lambda m, arg, x: arg / x, lambda m, g, y, arg, x: (-g * y / x,),
+                 derivative="∂/∂x = −c/x²", symbol="÷", template="{c} ÷", domain="division by zero",
+                 ordered=True, formula=lambda n, c: f"{c} ÷ {n[0]}")
+POWC = _builtin(
+    "powc",
+    lambda m, arg, x: m.power(x, arg),
+    lambda m, g, y, arg, x: (g * m.power_slope(x, arg),),
+    derivative="∂/∂x = c·x^(c−1)", symbol="^", template="^{c}", formula=lambda n, c: f"{n[0]}^{c}",
+    domain="x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
+)
+RPOWC = _builtin(
+    "rpowc",
+    lambda m, arg, x: m.power(arg, x),
+    lambda m, g, y, arg, x: (g * m.xlogy(y, arg),),
+    derivative="∂/∂x = c^x·ln c", symbol="^", template="{c}^", ordered=True, formula=lambda n, c: f"{c}^{n[0]}",
+    domain="c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
+)
+NEG = _builtin("neg", lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), derivative="∂/∂x = −1",
+               symbol="−", formula=lambda n, c: f"−{n[0]}")
+ABS = _builtin("abs", lambda m, arg, x: abs(x), lambda m, g, y, arg, x: (g * m.sign(x),),
+               derivative="∂/∂x = sign(x)", symbol="|·|", formula=lambda n, c: f"|{n[0]}|")
+
+# Functions: each is a Value method, an autograd function and a parser name.
+EXP = _builtin("exp", lambda m, arg, x: m.exp(x), lambda m, g, y, arg, x: (g * y,),
+               derivative="∂/∂x = eˣ", public=True)
+LOG = _builtin("log", lambda m, arg, x: m.log(x), lambda m, g, y, arg, x: (g / x,),
+               derivative="∂/∂x = 1/x", domain="log(x) needs x > 0", public=True)
+SQRT = _builtin("sqrt", lambda m, arg, x: m.sqrt(x), lambda m, g, y, arg, x: (g * 0.5 / y,),
+                derivative="∂/∂x = 1/(2√x)", symbol="√", domain="sqrt(x) needs x >= 0", public=True)
+SIN = _builtin("sin", lambda m, arg, x: m.sin(x), lambda m, g, y, arg, x: (g * m.cos(x),),
+               derivative="∂/∂x = cos x", public=True)
+COS = _builtin("cos", lambda m, arg, x: m.cos(x), lambda m, g, y, arg, x: (-g * m.sin(x),),
+               derivative="∂/∂x = −sin x", public=True)
+TAN = _builtin("tan", lambda m, arg, x: m.tan(x), lambda m, g, y, arg, x: (g * (1 + y * y),),
+               derivative="∂/∂x = 1 + tan²x", public=True)
+TANH = _builtin("tanh", lambda m, arg, x: m.tanh(x), lambda m, g, y, arg, x: (g * m.tanh_grad(x, y),),
+                derivative="∂/∂x = 1 − tanh²x", public=True)
+SIGMOID = _builtin(
+    "sigmoid",
+    lambda m, arg, x: m.sigmoid(x),
+    # 1 − σ(x) is computed as σ(−x): subtracting from 1 would lose every digit in the far tail.
+    lambda m, g, y, arg, x: (g * y * m.sigmoid(-x),),
+    derivative="∂/∂x = σ(x)·(1 − σ(x))", symbol="σ", public=True,
+)
+RELU = _builtin("relu", lambda m, arg, x: m.relu(x), lambda m, g, y, arg, x: (g * m.step(x),),
+                derivative="∂/∂x = 1 if x > 0 else 0", symbol="ReLU", public=True)
+LEAKY_RELU = _builtin(
+    "leaky_relu",
+    lambda m, arg, x: m.leaky_relu(x, arg),
+    lambda m, g, y, arg, x: (g * (arg + (1 - arg) * m.step(x)),),
+    derivative="∂/∂x = 1 if x > 0 else slope", symbol="LeakyReLU", template="LeakyReLU({c})",
+    parameter=("slope", 0.01), public=True,
+)
+ELU = _builtin(
+    "elu",
+    lambda m, arg, x: m.elu(x, arg),
+    lambda m, g, y, arg, x: (g * m.elu_slope(x, arg),),
+    derivative="∂/∂x = 1 if x > 0 else α·eˣ", symbol="ELU", template="ELU({c})",
+    parameter=("alpha", 1.0), public=True,
+)
+GELU = _builtin(
+    "gelu",
+    lambda m, arg, x: m.gelu(x),
+    lambda m, g, y, arg, x: (g * (m.normal_cdf(x) + x * m.normal_pdf(x)),),
+    derivative="∂/∂x = Φ(x) + x·φ(x)", symbol="GELU", public=True,
+)
+SOFTPLUS = _builtin("softplus", lambda m, arg, x: m.softplus(x), lambda m, g, y, arg, x: (g * m.sigmoid(x),),
+                    derivative="∂/∂x = σ(x)", public=True)
+SILU = _builtin(
+    "silu",
+    lambda m, arg, x: m.silu(x),
+    lambda m, g, y, arg, x: (g * m.sigmoid(x) * (1 + x * m.sigmoid(-x)),),
+    derivative="∂/∂x = σ(x)·(1 + x·(1 − σ(x)))", symbol="SiLU", public=True,
+)
+SIGN = _builtin(
+    "sign",
+    lambda m, arg, x: m.sign(x, arg),
+    lambda m, g, y, arg, x: (g * 0.0,),
+    derivative="∂/∂x = 0 (a step: no gradient flows, as in the perceptron)",
+    parameter=("at_zero", 0.0), public=True, formula=lambda n, c: f"sign({n[0]})",
+)
+ERF = _builtin("erf", lambda m, arg, x: m.erf(x), lambda m, g, y, arg, x: (g * TWO_OVER_SQRT_PI * m.exp(-x * x),),
+               derivative="∂/∂x = (2/√π)·e^(−x²)", public=True)
+
+
+# N-ary ops: parents are a tuple of any length (their constructors, sum and dot, are in functional).
 def _dot_forward(m, arg, *xs):
     n = len(xs) // 2
     return m.dot(xs[:n], xs[n:])
@@ -58,166 +389,14 @@ def _dot_vjp(m, g, y, arg, *xs):
     return [g * x for x in xs[n:]] + [g * w for w in xs[:n]]
 
 
-_TWO_OVER_SQRT_PI = 1.1283791670955126  # d/dx erf(x) = (2/√π)·e^(−x²)
-
-OPS: dict[str, Op] = {}
-
-
-def _op(name, symbol, arity, forward, vjp, derivative, template="{symbol}", domain="") -> Op:
-    op = Op(name, symbol, arity, forward, vjp, derivative, template, domain)
-    OPS[name] = op
-    return op
-
-
-# Binary arithmetic: parents (a, b).
-ADD = _op("add", "+", 2, lambda m, arg, a, b: a + b, lambda m, g, y, arg, a, b: (g, g), "∂/∂a = 1, ∂/∂b = 1")
-SUB = _op("sub", "−", 2, lambda m, arg, a, b: a - b, lambda m, g, y, arg, a, b: (g, -g), "∂/∂a = 1, ∂/∂b = −1")
-MUL = _op("mul", "×", 2, lambda m, arg, a, b: a * b, lambda m, g, y, arg, a, b: (g * b, g * a), "∂/∂a = b, ∂/∂b = a")
-DIV = _op(
-    "div", "÷", 2,
-    lambda m, arg, a, b: a / b,
-    lambda m, g, y, arg, a, b: (g / b, -g * y / b),
-    "∂/∂a = 1/b, ∂/∂b = −a/b²",
-    domain="division by zero",
-)
-POW = _op(
-    "pow", "^", 2,
-    lambda m, arg, a, b: m.power(a, b),
-    lambda m, g, y, arg, a, b: (g * b * m.power(a, b - 1), g * m.xlogy(y, a)),
-    "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a",
-    domain="a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
-)
-
-# Arithmetic with a plain-number constant c (kept in ``arg``): one node, no extra leaf for c.
-ADDC = _op("addc", "+", 1, lambda m, arg, x: x + arg, lambda m, g, y, arg, x: (g,), "∂/∂x = 1", "+ {c}")
-SUBC = _op("subc", "−", 1, lambda m, arg, x: x - arg, lambda m, g, y, arg, x: (g,), "∂/∂x = 1", "− {c}")
-RSUBC = _op("rsubc", "−", 1, lambda m, arg, x: arg - x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1", "{c} −")
-MULC = _op("mulc", "×", 1, lambda m, arg, x: x * arg, lambda m, g, y, arg, x: (g * arg,), "∂/∂x = c", "× {c}")
-DIVC = _op(
-    "divc", "÷", 1,
-    lambda m, arg, x: x / arg,
-    lambda m, g, y, arg, x: (g / arg,),
-    "∂/∂x = 1/c",
-    "÷ {c}",
-    domain="division by zero",
-)
-RDIVC = _op(
-    "rdivc", "÷", 1,
-    lambda m, arg, x: arg / x,
-    lambda m, g, y, arg, x: (-g * y / x,),
-    "∂/∂x = −c/x²",
-    "{c} ÷",
-    domain="division by zero",
-)
-POWC = _op(
-    "powc", "^", 1,
-    lambda m, arg, x: m.power(x, arg),
-    lambda m, g, y, arg, x: (g * arg * m.power(x, arg - 1),),
-    "∂/∂x = c·x^(c−1)",
-    "^{c}",
-    domain="x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
-)
-RPOWC = _op(
-    "rpowc", "^", 1,
-    lambda m, arg, x: m.power(arg, x),
-    lambda m, g, y, arg, x: (g * m.xlogy(y, arg),),
-    "∂/∂x = c^x·ln c",
-    "{c}^",
-    domain="c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
-)
-
-# Unary functions: parent (x,). ``arg`` carries the slope of leaky_relu and the alpha of elu.
-NEG = _op("neg", "−", 1, lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), "∂/∂x = −1")
-EXP = _op("exp", "exp", 1, lambda m, arg, x: m.exp(x), lambda m, g, y, arg, x: (g * y,), "∂/∂x = eˣ")
-LOG = _op(
-    "log", "log", 1,
-    lambda m, arg, x: m.log(x),
-    lambda m, g, y, arg, x: (g / x,),
-    "∂/∂x = 1/x",
-    domain="log(x) needs x > 0",
-)
-SQRT = _op(
-    "sqrt", "√", 1,
-    lambda m, arg, x: m.sqrt(x),
-    lambda m, g, y, arg, x: (g * 0.5 / y,),
-    "∂/∂x = 1/(2√x)",
-    domain="sqrt(x) needs x >= 0",
-)
-SIN = _op("sin", "sin", 1, lambda m, arg, x: m.sin(x), lambda m, g, y, arg, x: (g * m.cos(x),), "∂/∂x = cos x")
-COS = _op("cos", "cos", 1, lambda m, arg, x: m.cos(x), lambda m, g, y, arg, x: (-g * m.sin(x),), "∂/∂x = −sin x")
-TAN = _op("tan", "tan", 1, lambda m, arg, x: m.tan(x), lambda m, g, y, arg, x: (g * (1 + y * y),), "∂/∂x = 1 + tan²x")
-TANH = _op(
-    "tanh", "tanh", 1,
-    lambda m, arg, x: m.tanh(x),
-    # 1 − y² is within a few ulps while |y| < 0.9; beyond, y's rounding swamps it (10⁻⁷ relative at
-    # x = 12, 0 past 19), so the tails take sech²x from e^(−2|x|).
-    lambda m, g, y, arg, x: (
-        (g * (1 - y * y),) if -0.9 < y < 0.9
-        else (g * 4.0 * (t := m.exp(-2.0 * abs(x))) / ((1.0 + t) * (1.0 + t)),)  # sech²x, t = e^(−2|x|)
-    ),
-    "∂/∂x = 1 − tanh²x",
-)
-SIGMOID = _op(
-    "sigmoid", "σ", 1,
-    lambda m, arg, x: m.sigmoid(x),
-    # 1 − σ(x) is computed as σ(−x): subtracting from 1 would lose every digit in the far tail.
-    lambda m, g, y, arg, x: (g * y * m.sigmoid(-x),),
-    "∂/∂x = σ(x)·(1 − σ(x))",
-)
-RELU = _op("relu", "ReLU", 1, lambda m, arg, x: m.relu(x), lambda m, g, y, arg, x: (g * m.step(x),), "∂/∂x = 1 if x > 0 else 0")
-LEAKY_RELU = _op(
-    "leaky_relu", "LeakyReLU", 1,
-    lambda m, arg, x: m.leaky_relu(x, arg),
-    lambda m, g, y, arg, x: (g * (arg + (1 - arg) * m.step(x)),),
-    "∂/∂x = 1 if x > 0 else slope",
-    "LeakyReLU({c})",
-)
-ELU = _op(
-    "elu", "ELU", 1,
-    lambda m, arg, x: m.elu(x, arg),
-    lambda m, g, y, arg, x: (g * m.elu_slope(x, arg),),
-    "∂/∂x = 1 if x > 0 else α·eˣ",
-    "ELU({c})",
-)
-GELU = _op(
-    "gelu", "GELU", 1,
-    lambda m, arg, x: m.gelu(x),
-    lambda m, g, y, arg, x: (g * (m.normal_cdf(x) + x * m.normal_pdf(x)),),
-    "∂/∂x = Φ(x) + x·φ(x)",
-)
-SOFTPLUS = _op(
-    "softplus", "softplus", 1,
-    lambda m, arg, x: m.softplus(x),
-    lambda m, g, y, arg, x: (g * m.sigmoid(x),),
-    "∂/∂x = σ(x)",
-)
-SILU = _op(
-    "silu", "SiLU", 1,
-    lambda m, arg, x: m.silu(x),
-    lambda m, g, y, arg, x: (g * m.sigmoid(x) * (1 + x * m.sigmoid(-x)),),
-    "∂/∂x = σ(x)·(1 + x·(1 − σ(x)))",
-)
-ABS = _op("abs", "|·|", 1, lambda m, arg, x: abs(x), lambda m, g, y, arg, x: (g * m.sign(x),), "∂/∂x = sign(x)")
-SIGN = _op(
-    "sign", "sign", 1,
-    lambda m, arg, x: m.sign(x, arg),
-    lambda m, g, y, arg, x: (g * 0.0,),
-    "∂/∂x = 0 (a step: no gradient flows, as in the perceptron)",
-    "sign",
-)
-ERF = _op(
-    "erf", "erf", 1,
-    lambda m, arg, x: m.erf(x),
-    lambda m, g, y, arg, x: (g * _TWO_OVER_SQRT_PI * m.exp(-x * x),),
-    "∂/∂x = (2/√π)·e^(−x²)",
-)
-
-# N-ary ops: parents are a tuple of any length.
-SUM = _op("sum", "Σ", None, lambda m, arg, *xs: sum(xs), lambda m, g, y, arg, *xs: (g,) * len(xs), "∂/∂xᵢ = 1")
-DOT = _op("dot", "·", None, _dot_forward, _dot_vjp, "∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ")
-DOTC = _op(
-    "dotc", "·", None,
+SUM = _builtin("sum", lambda m, arg, *xs: sum(xs), lambda m, g, y, arg, *xs: (g,) * len(xs),
+               derivative="∂/∂xᵢ = 1", symbol="Σ", arity=None, linear=True, formula=lambda n, c: n[0])
+DOT = _builtin("dot", _dot_forward, _dot_vjp, derivative="∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ", symbol="·", arity=None,
+               operands=("w", "x"), ordered=True, linear=True, formula=lambda n, c: f"{n[0]}·{n[1]}")
+DOTC = _builtin(
+    "dotc",
     lambda m, arg, *ws: m.dot(ws, arg),
     lambda m, g, y, arg, *ws: [g * c for c in arg],
-    "∂/∂wᵢ = cᵢ (the constant inputs)",
+    derivative="∂/∂wᵢ = cᵢ (the constant inputs)", symbol="·", arity=None, operands=("w",), linear=True,
+    formula=lambda n, c: f"{c}·{n[0]}",
 )

@@ -8,17 +8,26 @@ freed by reference counting alone.
 
 from __future__ import annotations
 
+import inspect
 import numbers
-from typing import Any
+import threading
+from typing import Any, Callable
 
 from . import float_math as _fm
-from .ops import (
-    ABS, ADD, ADDC, COS, DIV, DIVC, ELU, ERF, EXP, GELU, LEAKY_RELU, LOG, MUL, MULC, NEG, POW, POWC,
-    RDIVC, RELU, RPOWC, RSUBC, SIGMOID, SIGN, SILU, SIN, SOFTPLUS, SQRT, SUB, SUBC, TAN, TANH, Op,
-)
+from . import ops as _ops
+from .sweep import backward_into_grads
+from .ops import ABS, ADD, ADDC, DIV, DIVC, MUL, MULC, NEG, POW, POWC, RDIVC, RPOWC, RSUBC, SUB, SUBC, Op
 
-# Read on every op; switched by grad_mode.no_grad (a module global is the cheapest flag to read).
-_grad_enabled = True
+
+class _ThreadGradMode(threading.local):
+    enabled = True  # each thread starts with grad mode on
+
+
+# Grad mode is per thread. ``_node`` runs on every op, so it reads one module global, the number of
+# threads that have grad mode off right now (changed by grad_mode only on entering or leaving a block,
+# under a lock), and looks at its own thread's flag only when that number is not 0.
+_threads_without_grad = 0
+_thread_mode = _ThreadGradMode()
 
 def as_float(x: Any, what: str = "Value data") -> float:
     """Return ``x`` as a float if it is a real number (int, float, bool, numpy scalar), else raise.
@@ -82,7 +91,8 @@ class Value:
     """
 
     # Slot order is memory order: what graph walks and backward read sits together at the front.
-    __slots__ = ("_a", "_b", "_mark", "grad", "data", "op", "op_arg", "label", "group", "__weakref__")
+    # label and group are properties over _label/_group, checked when a user assigns them.
+    __slots__ = ("_a", "_b", "_mark", "grad", "data", "op", "op_arg", "_label", "_group", "__weakref__")
     # Make numpy scalars on the left defer to our reflected operators instead of building arrays.
     __array_ufunc__ = None
 
@@ -90,21 +100,39 @@ class Value:
     grad: float
     op: Op | None
     op_arg: Any
-    label: str
-    group: str | None
 
     def __init__(self, data: Any, label: str = "") -> None:
-        if type(label) is not str:
-            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
         self.data = as_float(data)
         self.grad = 0.0
         self.op = None
         self.op_arg = None
         self.label = label
-        self.group = None
+        self._group = None
         self._a = None
         self._b = None
         self._mark = None  # scratch space for graph walks (see backprop)
+
+    @property
+    def label(self) -> str:
+        """The name pictures and messages show for this Value ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if type(label) is not str:
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
+        self._label = label
+
+    @property
+    def group(self) -> str | None:
+        """The module that made this Value (``"layer1.neuron2"``, set by nn), or None."""
+        return self._group
+
+    @group.setter
+    def group(self, group: str | None) -> None:
+        if group is not None and type(group) is not str:
+            raise TypeError(f"group must be a str or None, got {type(group).__name__}: {group!r}")
+        self._group = group
 
     # ----- graph structure -------------------------------------------------------------------
     @property
@@ -210,84 +238,22 @@ class Value:
     def __abs__(self) -> "Value":
         return _unary(ABS, self)
 
-    # ----- functions -------------------------------------------------------------------------
-    def exp(self) -> "Value":
-        """e**self. ``Value(0.0).exp().data == 1.0``"""
-        return _unary(EXP, self)
-
-    def log(self) -> "Value":
-        """Natural log; ValueError for self <= 0. ``Value(1.0).log().data == 0.0``"""
-        return _unary(LOG, self)
-
-    def sqrt(self) -> "Value":
-        """Square root; ValueError for self < 0. ``Value(9).sqrt().data == 3.0``"""
-        return _unary(SQRT, self)
-
-    def sin(self) -> "Value":
-        """Sine. ``Value(0).sin().data == 0.0``"""
-        return _unary(SIN, self)
-
-    def cos(self) -> "Value":
-        """Cosine. ``Value(0).cos().data == 1.0``"""
-        return _unary(COS, self)
-
-    def tan(self) -> "Value":
-        """Tangent. ``Value(0).tan().data == 0.0``"""
-        return _unary(TAN, self)
-
-    def tanh(self) -> "Value":
-        """Hyperbolic tangent. ``Value(0).tanh().data == 0.0``"""
-        return _unary(TANH, self)
-
-    def sigmoid(self) -> "Value":
-        """Logistic function, stable for large |x|. ``Value(0).sigmoid().data == 0.5``"""
-        return _unary(SIGMOID, self)
-
-    def relu(self) -> "Value":
-        """max(0, x). ``Value(-2).relu().data == 0.0``"""
-        return _unary(RELU, self)
-
-    def leaky_relu(self, slope: float = 0.01) -> "Value":
-        """x if x > 0 else slope·x. ``Value(-2).leaky_relu(0.1).data == -0.2``"""
-        return _unary(LEAKY_RELU, self, as_float(slope, "leaky_relu slope"))
-
-    def elu(self, alpha: float = 1.0) -> "Value":
-        """x if x > 0 else alpha·(eˣ − 1). ``Value(1).elu().data == 1.0``"""
-        return _unary(ELU, self, as_float(alpha, "elu alpha"))
-
-    def gelu(self) -> "Value":
-        """Exact GELU x·Φ(x) (the erf form). ``Value(0).gelu().data == 0.0``"""
-        return _unary(GELU, self)
-
-    def softplus(self) -> "Value":
-        """log(1 + eˣ), stable for large |x|. ``Value(0).softplus().data == math.log(2)``"""
-        return _unary(SOFTPLUS, self)
-
-    def silu(self) -> "Value":
-        """x·σ(x) (swish). ``Value(0).silu().data == 0.0``"""
-        return _unary(SILU, self)
-
-    def sign(self, at_zero: float = 0.0) -> "Value":
-        """−1 or 1 by sign, ``at_zero`` at 0; gradient 0 everywhere. ``Value(-3).sign().data == -1.0``"""
-        return _unary(SIGN, self, as_float(at_zero, "sign's at_zero"))
-
-    def erf(self) -> "Value":
-        """Gauss error function. ``Value(0).erf().data == 0.0``"""
-        return _unary(ERF, self)
-
     # ----- gradients -------------------------------------------------------------------------
     def backward(self, grad: float = 1.0) -> None:
         """Fill ``.grad`` of every Value this one depends on with d(self)/d(that Value).
 
         Leaf gradients accumulate across calls (zero them with ``zero_grad``); intermediate
         gradients are recomputed from scratch on every call. ``grad`` seeds d(self)/d(self).
+        All or nothing: a pass that fails changes no ``.grad``.
 
         >>> x = Value(3.0); y = x * x; y.backward(); x.grad
         6.0
         """
-        from .backprop import backward
-
-        backward(self, grad)
+        seed = as_float(grad, "backward's grad")
+        if self._a is None:
+            self.grad += seed
+        else:
+            backward_into_grads(self, seed)
 
 
 _new_value = object.__new__
@@ -298,10 +264,10 @@ def _node(data: float, op: Op, a: Any, b: Any = None, arg: Any = None) -> Value:
     v = _new_value(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
-    v.group = None
+    v._label = ""
+    v._group = None
     v._mark = None
-    if _grad_enabled:
+    if not _threads_without_grad or _thread_mode.enabled:
         v.op = op
         v.op_arg = arg
         v._a = a
@@ -364,3 +330,58 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
 def make_nary(op: Op, parents: tuple, arg: Any = None) -> Value:
     """Make one node of an n-ary op (``sum``, ``dot``) over a tuple of Value parents."""
     return _node(compute(op, arg, parents, [p.data for p in parents]), op, parents, None, arg)
+
+
+# ----- methods for the public ops of the table (ops.define_op) -----------------------------------------
+
+
+def _method(op: Op) -> Callable[..., Value]:
+    if op.arity == 2:
+        def method(self: Value, other: Any) -> Value:
+            return _binary(op, self, other if isinstance(other, Value) else Value(as_float(other, f"{op.name}'s b")))
+    elif op.parameter is None:
+        def method(self: Value) -> Value:
+            return _unary(op, self)
+    else:
+        pname, default = op.parameter
+        what = f"{op.name} {pname}"
+
+        def method(self: Value, *args: Any, **kwargs: Any) -> Value:
+            return _unary(op, self, as_float(parameter_value(op, args, kwargs), what))
+
+        p = inspect.Parameter
+        method.__signature__ = inspect.Signature([
+            p("self", p.POSITIONAL_ONLY), p(pname, p.POSITIONAL_OR_KEYWORD, default=default)])
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = op_docstring(op, "self")
+    return method
+
+
+def parameter_value(op: Op, args: tuple, kwargs: dict) -> Any:
+    """The op's constant from a call's ``args``/``kwargs`` (its parameter's default when not given)."""
+    pname, default = op.parameter
+    if len(args) + len(kwargs) > 1 or (kwargs and pname not in kwargs):
+        given = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        raise TypeError(f"{op.name} takes one optional argument {pname}, got {given}")
+    return args[0] if args else kwargs.get(pname, default)
+
+
+def op_docstring(op: Op, operand: str) -> str:
+    """A generated docstring: what the op is, its rule and its domain."""
+    extra = f" ({op.parameter[0]} defaults to {op.parameter[1]:g})" if op.parameter else ""
+    domain = f" Defined where {op.domain.split(' needs ', 1)[-1]}." if " needs " in op.domain else ""
+    return f"The {op.name} op of the table applied to {operand}{extra}: {op.derivative}.{domain}"
+
+
+def _add_method(op: Op) -> None:
+    if op.name in Value.__dict__ or hasattr(Value, op.name):
+        raise ValueError(f"op name {op.name!r} clashes with Value.{op.name}")
+    setattr(Value, op.name, _method(op))
+
+
+def _remove_method(op: Op) -> None:
+    if getattr(Value.__dict__.get(op.name), "__name__", None) == op.name:
+        delattr(Value, op.name)
+
+
+_ops.on_define(_add_method, _remove_method)

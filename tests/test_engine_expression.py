@@ -173,3 +173,21 @@ def test_a_multi_line_expression_is_read_as_one_line_so_the_caret_still_points_r
         parse("(x +\r\n  y.z)")
     assert caret_target(str(caught.value)) == "y.z"
     assert evaluate("(x +\n y)", x=1, y=2).data == 3.0
+
+
+def test_a_comment_is_refused_with_a_caret_instead_of_hiding_the_rest() -> None:
+    with pytest.raises(ValueError, match="comments") as caught:
+        parse("x # note\n + 5")
+    assert caret_target(str(caught.value)) == "#"
+    assert evaluate("x\n + 5", x=2).data == 7.0  # without the comment the lines join
+
+
+@pytest.mark.parametrize(("source", "char"), [("ℯ", "ℯ"), ("ｘ + 1", "ｘ"), ("2 * ᵢ", "ᵢ"), ("x１", "１")])
+def test_non_ascii_names_are_refused_naming_the_character(source: str, char: str) -> None:
+    with pytest.raises(ValueError, match=f"found '{char}' \\(U\\+{ord(char):04X}\\)") as caught:
+        parse(source)
+    assert caret_target(str(caught.value)) == char
+
+
+def test_the_constant_e_is_still_e_and_ascii_names_still_work() -> None:
+    assert evaluate("e + ex", ex=1).data == math.e + 1

@@ -115,9 +115,18 @@ def test_topological_order_lists_each_value_once_after_its_parents() -> None:
         assert all(position[id(p)] < position[id(v)] for p in v.parents)
 
 
-def test_grad_of_an_input_the_output_does_not_depend_on_is_zero() -> None:
+def test_grad_of_an_input_the_output_does_not_use_is_an_error_naming_it() -> None:
     x, w, h, y = small_graph()
-    assert grad(y, [x, Value(9.0)])[1] == 0.0
+    with pytest.raises(ValueError, match=r"inputs\[1\] \(label 'unused'\), data 9.0, is not used.*allow_unused=True"):
+        grad(y, [x, Value(9.0, label="unused")])
+    with pytest.raises(ValueError, match="the input, data 9.0, is not used"):
+        grad(y, Value(9.0), create_graph=True)
+
+
+def test_grad_allow_unused_gives_zero_for_an_input_the_output_does_not_use() -> None:
+    x, w, h, y = small_graph()
+    assert grad(y, [x, Value(9.0)], allow_unused=True)[1] == 0.0
+    assert grad(y, Value(9.0), create_graph=True, allow_unused=True) == 0.0
 
 
 def test_grad_accepts_an_intermediate_value_as_input() -> None:

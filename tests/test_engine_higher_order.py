@@ -88,7 +88,7 @@ def test_second_derivative_of_each_unary_op_matches_differences_of_its_first(cas
         x0 = sample(case.domains[0], rng)
         x = Value(x0)
         first = grad(case.apply(x), x, create_graph=True)
-        second = grad(first, x)
+        second = grad(first, x, allow_unused=True)  # a constant slope (x + 2.5) has no graph
         numeric = five_point_derivative(lambda t: _plain_slope(case, t), x0)
         assert close(second, numeric, scale=abs(first.data), rel=1e-9), (case.name, x0, second, numeric)
 
