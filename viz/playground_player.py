@@ -23,7 +23,7 @@ class Player:
     True
     """
 
-    def __init__(self, session: TrainingSession, chunk_seconds: float = 0.03) -> None:
+    def __init__(self, session: TrainingSession, chunk_seconds: float = 0.02) -> None:
         self.session = session
         self.chunk_seconds = chunk_seconds
         self._playing = threading.Event()

@@ -51,6 +51,22 @@ def _picture(values: np.ndarray, size: int, digits: int = 3) -> list[list[float]
     return np.round(clean.reshape(size, size), digits).tolist()
 
 
+def _small_pictures(grids: list[np.ndarray], size: int) -> list[dict[str, Any]]:
+    """Small heatmaps, compactly: each as ``{"scale": s, "grid": rows of whole numbers q}``, value ≈ q·s/100.
+
+    Whole numbers from −100 to 100 keep two digits of each value and make frames quick to encode.
+
+    >>> _small_pictures([np.array([0.5, -1.0, 0.25, 0.0])], 2)
+    [{'scale': 1.0, 'grid': [[50, -100], [25, 0]]}]
+    """
+    if not grids:
+        return []
+    stack = np.nan_to_num(np.vstack([g.reshape(1, size, size) for g in grids]), nan=0.0, posinf=1e6, neginf=-1e6)
+    scales = np.maximum(np.abs(stack).max(axis=(1, 2)), 1e-12)
+    quantized = np.rint(stack * (100.0 / scales)[:, None, None]).astype(int)
+    return [{"scale": float(s), "grid": q.tolist()} for s, q in zip(scales, quantized)]
+
+
 class TrainingSession:
     """A run of the playground: ``step(n)`` trains, ``state()`` is what the page shows.
 
@@ -162,6 +178,7 @@ class _Run:
         self.config = config
         X_train, X_test, self.y_train, self.y_test = pdata.split(config)
         self.points = {"train": X_train, "test": X_test}
+        self.all_points = np.vstack([X_train, X_test])
         self.rows = pdata.feature_matrix(X_train, config.features).tolist()
         self.model = nn.MLP(len(config.features), [*config.hidden, 1], activation=ACTIVATIONS[config.activation],
                             output_activation="identity", seed=config.seed)
@@ -210,17 +227,17 @@ class _Run:
 
     def measure(self) -> dict[str, float]:
         """Loss and accuracy on the training and test points, from the replayed logits."""
-        scores = {}
-        for split, y in (("train", self.y_train), ("test", self.y_test)):
-            X = self.points[split]
-            logits = self.replay.run(X[:, 0], X[:, 1])["layers"][-1][0]
-            if not np.all(np.isfinite(logits)):
+        X = self.all_points
+        logits = self.replay.run(X[:, 0], X[:, 1])["layers"][-1][0]
+        n_train, scores = len(self.y_train), {}
+        for split, z, y in (("train", logits[:n_train], self.y_train), ("test", logits[n_train:], self.y_test)):
+            if not np.all(np.isfinite(z)):
                 scores[f"{split}_loss"], scores[f"{split}_accuracy"] = math.inf, 0.0
                 continue
             with autograd.no_grad():
-                loss = nn.binary_cross_entropy_with_logits([Value(z) for z in logits.tolist()], y)
+                loss = nn.binary_cross_entropy_with_logits([Value(v) for v in z.tolist()], y)
             scores[f"{split}_loss"] = loss.data
-            scores[f"{split}_accuracy"] = nn.accuracy(y, to_labels(logits[:, None], "logit"))
+            scores[f"{split}_accuracy"] = nn.accuracy(y, to_labels(z[:, None], "logit"))
         return scores
 
     def record(self) -> None:
@@ -272,14 +289,18 @@ class _Run:
             probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -500, 500)))
         small = GRID // 2
 
-        def shrink(values: np.ndarray) -> list[list[float]]:  # every other row and column
-            return _picture(values.reshape(GRID, GRID)[::2, ::2], small, 2)
+        def shrink(values: np.ndarray) -> np.ndarray:  # every other row and column
+            return values.reshape(GRID, GRID)[::2, ::2]
 
+        layers = outputs["layers"]
+        maps = _small_pictures([shrink(f) for f in outputs["features"]] + [shrink(v) for vs in layers for v in vs], small)
+        features, maps = maps[:len(outputs["features"])], maps[len(outputs["features"]):]
+        widths = np.cumsum([0] + [len(vs) for vs in layers]).tolist()
         return {
             "grid": GRID,
             "heatmap": _picture(probability, GRID),
-            "feature_maps": [shrink(f) for f in outputs["features"]],
-            "neuron_maps": [[shrink(v) for v in layer] for layer in outputs["layers"]],
+            "feature_maps": features,
+            "neuron_maps": [maps[a:b] for a, b in zip(widths[:-1], widths[1:])],
         }
 
     def neuron_output(self, layer: int, index: int, sample: int, split: str) -> Value:

@@ -55,7 +55,7 @@ const PG = (() => {
     button.innerHTML = on ? "&#x275A;&#x275A;" : "&#x25B6;";
     button.classList.toggle("pg-playing", on);
     button.setAttribute("aria-label", on ? "Pause" : "Play");
-    if (on) loop();
+    if (on) loop(); else refreshSnippet(state);
   }
 
   async function togglePlay() {
@@ -162,16 +162,10 @@ const PG = (() => {
     out.drawImage(small, 0, 0, canvas.width, canvas.height);
   }
 
-  function byLargest(grid) {   // scale so the largest |value| is a full colour
-    let big = 1e-9;
-    for (const row of grid) for (const v of row) big = Math.max(big, Math.abs(v));
-    return (v) => v / big;
-  }
-
-  function neuronScale(grid) {   // tanh lives in [-1, 1], sigmoid in [0, 1]; the others by their largest value
-    if (state.config.activation === "tanh") return (v) => v;
-    if (state.config.activation === "sigmoid") return (v) => 2 * v - 1;
-    return byLargest(grid);
+  function neuronScale(scale) {   // a small map holds whole numbers q, value = q·scale/100
+    if (state.config.activation === "tanh") return (q) => q * scale / 100;          // tanh lives in [-1, 1]
+    if (state.config.activation === "sigmoid") return (q) => q * scale / 50 - 1;    // sigmoid in [0, 1]
+    return (q) => q / 100;                                                          // the rest: by their largest
   }
 
   // ----- the decision boundary ------------------------------------------------------------------------
@@ -261,8 +255,8 @@ const PG = (() => {
     columns.forEach((col, c) => col.forEach((item, r) => {
       const canvas = holder.querySelector(`canvas[data-key="${CSS.escape(item.key)}"]`);
       if (!canvas || (item.feature && !item.on)) return;
-      const grid = item.feature ? s.feature_maps[s.config.features.indexOf(item.key)] : s.neuron_maps && s.neuron_maps[item.layer - 1][item.index - 1];
-      if (grid) paint(canvas, grid, item.feature || item.layer === s.network.length ? byLargest(grid) : neuronScale(grid));
+      const map = item.feature ? s.feature_maps[s.config.features.indexOf(item.key)] : s.neuron_maps && s.neuron_maps[item.layer - 1][item.index - 1];
+      if (map) paint(canvas, map.grid, item.feature || item.layer === s.network.length ? (q) => q / 100 : neuronScale(map.scale));
     }));
   }
 
