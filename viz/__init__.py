@@ -2,7 +2,8 @@
 
 ``draw`` returns a ``graphviz.Digraph`` (shown inline in Jupyter), ``save`` writes SVG/PNG/PDF/DOT,
 ``draw_network`` draws a model as circles and weighted edges, ``explain`` tabulates the chain rule,
-``tree`` prints the graph as text, ``backward_steps`` draws the reverse pass one node at a time and ``save_steps`` writes it as a page to step through, ``playground()`` trains a small MLP live in the browser. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
+``tree`` prints the graph as text, ``snapshot`` gives a graph's numbers as JSON for live views, ``explore``
+serves a live page to drag inputs and watch every value and gradient change, ``backward_steps`` draws the reverse pass one node at a time and ``save_steps`` writes it as a page to step through, ``playground()`` trains a small MLP live in the browser. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
 
 >>> import viz
 >>> x = Value(2.0, label="x"); y = (x * x).sin(); y.backward()
@@ -11,17 +12,19 @@ True
 """
 
 from .explain import Explanation, explain
+from .explorer import Explorer, explore
 from .flipbook import save_steps
 from .graph import draw
 from .network import draw_network
 from .renderer import Graph, RendererNotFoundError, find_renderer, render
 from .save import save
+from .snapshot import snapshot
 from .steps import backward_steps
 from .tree import tree
 
 __all__ = [
     "draw", "save", "draw_network", "explain", "Explanation", "tree", "backward_steps", "save_steps",
-    "Graph", "RendererNotFoundError", "find_renderer", "render", "playground",
+    "Graph", "RendererNotFoundError", "find_renderer", "render", "playground", "snapshot", "explore", "Explorer",
 ]
 
 

@@ -25,6 +25,7 @@ EXAMPLES = """examples:
   python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps steps/
   python -m viz "cos(sin(x**2) + 3*x**2)" x=2 --steps backprop.html
   python -m viz playground                                 (train a small MLP live in the browser)
+  python -m viz explore "cos(sin(x**2) + 3*x**2)" x=2     (a live page in the browser)
 """
 
 
@@ -81,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .playground_server import command as playground_command
 
         return playground_command(argv[1:])
+    if argv[:1] == ["explore"]:  # python -m viz explore "expression" x=2: the live page
+        from .explorer import command
+        return command(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if args.precision < 0 or args.precision > 15:

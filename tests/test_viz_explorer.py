@@ -1,0 +1,244 @@
+"""The explorer's server over real HTTP on 127.0.0.1: snapshots, layouts, errors, security, the CLI."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+import nn
+from autograd import Value, parse
+from viz import Explorer, explore
+from viz.replay import replay
+from viz.walk import graph_order
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPRESSION = "cos(sin(x**2) + 3*x**2)"
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    ex = Explorer(EXPRESSION, {"x": 2.0}).start()
+    yield ex
+    ex.close()
+
+
+def get(ex, path="/api/snapshot", *, token=True, host=None, **query):
+    if token:
+        query["token"] = ex.server.token
+    conn = http.client.HTTPConnection("127.0.0.1", ex.server.port, timeout=10)
+    conn.request("GET", path + "?" + urllib.parse.urlencode(query),
+                 headers={"Host": host or f"127.0.0.1:{ex.server.port}"})
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    ctype = response.getheader("Content-Type", "")
+    return response.status, json.loads(body) if ctype.startswith("application/json") else body
+
+
+def test_snapshot_of_the_default_expression(explorer):
+    status, snap = get(explorer)
+    assert status == 200
+    assert snap["expression"] == EXPRESSION and snap["editable"] is True
+    assert snap["inputs"] == [{"name": "x", "id": 0, "value": 2.0}]
+    assert snap["nodes"][0]["grad"] == pytest.approx(9.099148544832385, abs=0)
+    assert 'data-name="x"' in snap["svg"]
+
+
+def test_new_input_values_give_new_values_and_gradients(explorer):
+    _, snap = get(explorer, x="3")
+    y = parse(EXPRESSION).evaluate(x=3.0)
+    y.backward()
+    assert snap["nodes"][-1]["data"] == y.data
+    x = graph_order([y])[0]
+    assert x.label == "x" and snap["nodes"][0]["grad"] == x.grad
+
+
+def test_the_layout_is_sent_only_when_the_structure_changes(explorer):
+    _, first = get(explorer, x="1")
+    _, same = get(explorer, x="1.5", have=first["structure"])
+    assert "svg" not in same and same["structure"] == first["structure"]
+    _, other = get(explorer, expr="x*y + y", x="1", y="2", have=first["structure"])
+    assert other["svg"].startswith("<svg") and other["structure"] != first["structure"]
+
+
+def test_an_edited_expression_with_a_new_variable_starts_it_at_one(explorer):
+    _, snap = get(explorer, expr="x * z", x="2")
+    assert {i["name"]: i["value"] for i in snap["inputs"]} == {"x": 2.0, "z": 1.0}
+
+
+def test_a_bad_expression_is_400_with_the_parsers_caret(explorer):
+    status, body = get(explorer, expr="sin(x +* 2)")
+    assert status == 400
+    assert "not a valid expression" in body["error"] and "^" in body["error"]
+    status, body = get(explorer, expr="__import__('os').system('true')")
+    assert status == 400 and "only plain function calls" in body["error"]
+
+
+def test_an_undefined_value_is_400_pointing_at_the_op(explorer):
+    status, body = get(explorer, expr="log(x)", x="-1")
+    assert status == 400 and "log" in body["error"] and "^" in body["error"]
+
+
+def test_a_bad_number_is_400(explorer):
+    assert get(explorer, x="abc") == (400, {"error": "x must be a number, got 'abc'"})
+    assert get(explorer, x="inf")[0] == 400
+
+
+def test_a_target_picks_the_node_differentiated(explorer):
+    _, snap = get(explorer, x="2", target="2")
+    assert snap["target"] == 2 and snap["nodes"][2]["grad"] == 1.0
+    assert get(explorer, target="99")[0] == 400
+    assert get(explorer, target="1.5")[0] == 400
+
+
+def test_steps_are_sent_on_request(explorer):
+    _, plain = get(explorer)
+    _, stepped = get(explorer, steps="1")
+    assert "backward" not in plain and len(stepped["backward"]) == 6
+
+
+def test_variable_names_that_clash_with_settings_are_refused(explorer):
+    status, body = get(explorer, expr="target + 1")
+    assert status == 400 and "target" in body["error"]
+
+
+def test_token_and_host_are_checked(explorer):
+    assert get(explorer, token=False)[0] == 403
+    assert get(explorer, path="/", token=False)[0] == 403
+    assert get(explorer, host="attacker.example")[0] == 403
+
+
+def test_unknown_paths_are_404(explorer):
+    assert get(explorer, path="/api/nothing")[0] == 404
+
+
+def test_the_page_inlines_everything_and_fetches_nothing_from_elsewhere(explorer):
+    status, page = get(explorer, path="/")
+    assert status == 200
+    assert "export function mount" in page and ".vg-explorer" in page
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    assert "<script src" not in page and "<link" not in page
+    first = page.split('id="vg-first">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(first)["expression"] == EXPRESSION
+
+
+def test_concurrent_requests_each_get_their_own_answer(explorer):
+    results = {}
+
+    def ask(k):
+        results[k] = get(explorer, x=str(k))[1]["inputs"][0]["value"]
+
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {k: float(k) for k in range(12)}
+
+
+def mlp_loss():
+    net = nn.MLP(2, [3, 1], "tanh", seed=0)
+    out = net([Value(0.5, label="x1"), Value(-1.0, label="x2")])
+    out = out[0] if isinstance(out, list) else out
+    return net, (out - 1.0) ** 2
+
+
+def test_a_graph_built_in_python_is_explored_through_its_labelled_leaves():
+    net, loss = mlp_loss()
+    ex = Explorer(loss).start()
+    try:
+        _, snap = get(ex)
+        assert snap["editable"] is False and snap["expression"] is None
+        names = [i["name"] for i in snap["inputs"]]
+        assert names[:2] == ["L1.N1.w1", "L1.N1.w2"] or "x1" in names
+        _, moved = get(ex, x1="2.0")
+        fresh_net, _ = mlp_loss()
+        out = fresh_net([Value(2.0), Value(-1.0)])
+        out = out[0] if isinstance(out, list) else out
+        expected = (out - 1.0) ** 2
+        assert moved["nodes"][moved["output"]]["data"] == pytest.approx(expected.data, rel=1e-15)
+        assert get(ex, expr="x")[0] == 400
+    finally:
+        ex.close()
+
+
+def test_replay_is_all_or_nothing():
+    x = Value(2.0, label="x")
+    y = (x - 1.0).log()
+    order = graph_order([y])
+    before = [v.data for v in order]
+    with pytest.raises(ValueError, match="log"):
+        replay(order, {x: 0.5})
+    assert [v.data for v in order] == before
+
+
+def test_explore_from_python_serves_in_the_background():
+    ex = explore("x * y", x=2, y=3, open_browser=False, block=False)
+    try:
+        _, snap = get(ex)
+        assert snap["nodes"][snap["output"]]["data"] == 6.0
+    finally:
+        ex.close()
+
+
+def test_explore_refuses_what_it_cannot_show():
+    with pytest.raises(TypeError, match="expression"):
+        Explorer(3.0)
+    with pytest.raises(ValueError, match="not a valid expression"):
+        Explorer("x +")
+
+
+def test_cli_prints_the_url_first_and_stops_cleanly_on_ctrl_c():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "viz", "explore", EXPRESSION, "x=2", "--no-browser"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        parts = urllib.parse.urlsplit(url)
+        assert parts.hostname == "127.0.0.1" and "token=" in parts.query
+        conn = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=10)
+        conn.request("GET", "/api/snapshot?" + parts.query + "&x=1")
+        assert json.loads(conn.getresponse().read())["inputs"][0]["value"] == 1.0
+        conn.close()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_cli_bad_expression_is_a_usage_error():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "viz", "explore", "x +", "--no-browser"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "not a valid expression" in done.stderr and done.stdout == ""
+
+
+def test_the_layout_addresses_every_node_op_and_edge_by_id():
+    import xml.etree.ElementTree as ET
+    from viz.explorer_svg import layout_svg
+    from viz.snapshot import snapshot
+
+    x = Value(3.0, label="x")
+    snap = snapshot((x * x + 2.0).sin())
+    root = ET.fromstring(layout_svg(snap))
+    ns = "{http://www.w3.org/2000/svg}"
+    groups = [g for g in root.iter(f"{ns}g") if "vg-node" in g.get("class", "").split()]
+    assert [(g.get("data-id"), g.get("data-name")) for g in groups] == [(str(n["id"]), n["name"]) for n in snap["nodes"]]
+    ops = [g.get("data-id") for g in root.iter(f"{ns}g") if g.get("class") == "vg-op"]
+    assert ops == [str(n["id"]) for n in snap["nodes"] if n["op"]]
+    edges = [(p.get("data-from"), p.get("data-to")) for p in root.iter(f"{ns}path") if p.get("class") == "vg-edge"]
+    operand_edges = sorted((str(p), str(n["id"])) for n in snap["nodes"] for p in n["parents"])
+    assert sorted(e for e in edges if e[0] != e[1]) == operand_edges
+    assert root.find(f".//{ns}title") is None  # no native tooltips: the page has its own

@@ -1,0 +1,239 @@
+"""``explore``: a live page where a learner edits an expression, drags its inputs and watches every value
+and gradient change. The Python engine does all the math; the page (``viz/static``) only shows snapshots.
+
+API (every request needs the ``token`` from the printed URL):
+``GET /api/snapshot?expr=...&x=3[&target=ID][&steps=1][&have=STRUCTURE]`` → the snapshot, plus ``svg``
+when its structure differs from ``have``; a bad expression or value is 400 with the parser's caret message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import threading
+from collections import OrderedDict
+from importlib import resources
+from typing import Any, Sequence
+
+from autograd import Value, parse
+
+from .explorer_svg import MAX_LAYOUT_NODES, layout_svg
+from .replay import replay
+from .server import HTTPError, LocalServer, Request, Response
+from .snapshot import GraphTooBigError, snapshot
+from .walk import graph_order
+
+RESERVED = frozenset({"expr", "target", "have", "steps", "token"})  # query names that are not variables
+DEFAULT_VALUE = 1.0  # a variable the request gives no value for (a name just typed into the expression)
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise HTTPError(400, f"{name} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise HTTPError(400, f"{name} must be a finite number, got {text!r}")
+    return value
+
+
+class ExpressionSource:
+    """Graphs built from expression text, one per request (so requests never share a Value)."""
+
+    editable = True
+
+    def __init__(self, expression: str, values: dict[str, float]):
+        self.expression = parse(expression).source  # fail early, in the user's terms
+        self.values = dict(values)
+        self.lock = contextlib.nullcontext()  # nothing is shared between requests
+
+    def build(self, query: dict[str, str]) -> tuple[Value, str]:
+        text = query.get("expr", self.expression)
+        try:
+            expression = parse(text)
+        except ValueError as exc:
+            raise HTTPError(400, str(exc)) from None
+        clash = RESERVED.intersection(expression.variables)
+        if clash:
+            raise HTTPError(400, f"{', '.join(sorted(clash))} cannot be a variable name here (it names a setting)")
+        values = {name: _number(name, query[name]) if name in query else self.values.get(name, DEFAULT_VALUE)
+                  for name in expression.variables}
+        try:
+            output = expression.evaluate(**values)
+        except (ValueError, ArithmeticError) as exc:
+            raise HTTPError(400, str(exc)) from None
+        return output, expression.source
+
+
+class GraphSource:
+    """A graph built in Python: its labelled leaves are the inputs; new values replay its forward pass."""
+
+    editable = False
+
+    def __init__(self, output: Value):
+        self.output = output
+        self.order = graph_order([output])
+        self.lock = threading.Lock()  # one graph, many server threads: one replay at a time
+        snap = snapshot(output)
+        self.leaves = {item["name"]: self.order[item["id"]] for item in snap["inputs"]}
+
+    def build(self, query: dict[str, str]) -> tuple[Value, None]:
+        if "expr" in query:
+            raise HTTPError(400, "this explorer shows a graph built in Python; its expression cannot be edited")
+        new = {self.leaves[name]: _number(name, text) for name, text in query.items() if name in self.leaves}
+        try:
+            replay(self.order, new)
+        except ValueError as exc:
+            raise HTTPError(400, str(exc)) from None
+        return self.output, None
+
+
+def _target(output: Value, text: str | None) -> Value | None:
+    """The node a request asks to differentiate (by id), None for the output."""
+    if text is None:
+        return None
+    order = graph_order([output])
+    tid = _number("target", text)
+    if not (tid == int(tid) and 0 <= tid < len(order)):
+        raise HTTPError(400, f"target must be a node id from 0 to {len(order) - 1}, got {text!r}")
+    return order[int(tid)]
+
+
+class Explorer:
+    """The explorer's server: a page at ``/`` and ``/api/snapshot``; ``url`` to open, ``close()`` to stop.
+
+    >>> ex = Explorer("x**2", {"x": 3.0}).start()
+    >>> import json, urllib.request
+    >>> json.load(urllib.request.urlopen(ex.server.url_for("/api/snapshot", x=4)))["nodes"][0]["grad"]
+    8.0
+    >>> ex.close()
+    """
+
+    def __init__(self, what: Value | str, values: dict[str, float] | None = None, *, port: int = 0):
+        values = values or {}
+        if isinstance(what, Value):
+            if values:
+                raise TypeError("values are given by the graph's own leaves: drop the keyword inputs")
+            self.source: ExpressionSource | GraphSource = GraphSource(what)
+        elif isinstance(what, str):
+            self.source = ExpressionSource(what, {k: float(v) for k, v in values.items()})
+        else:
+            raise TypeError(f"explore needs an expression (str) or a Value, got {type(what).__name__}: {what!r}")
+        self._layouts: OrderedDict[str, str | None] = OrderedDict()  # structure key → svg (None: too big)
+        self.server = LocalServer(port)
+        self.server.add_route("/", self._page)
+        self.server.add_route("/api/snapshot", self._snapshot)
+
+    @property
+    def url(self) -> str:
+        """The page's address with its token."""
+        return self.server.url
+
+    def start(self) -> "Explorer":
+        """Serve from a background thread (notebooks, tests)."""
+        self.server.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.close()
+
+    def answer(self, query: dict[str, str]) -> dict[str, Any]:
+        """The snapshot for one request's query (what ``/api/snapshot`` sends)."""
+        with self.source.lock:
+            output, text = self.source.build(query)
+            target = _target(output, query.get("target"))
+            try:
+                snap = snapshot(output, target=target, steps=query.get("steps") == "1")
+            except GraphTooBigError as exc:
+                raise HTTPError(400, str(exc)) from None
+            except ValueError as exc:  # a local derivative undefined here (sqrt at 0)
+                raise HTTPError(400, str(exc)) from None
+        snap["expression"] = text
+        snap["editable"] = self.source.editable
+        if query.get("have") != snap["structure"]:
+            snap["svg"] = self._layout(snap)
+            if snap["svg"] is None:
+                snap["svg_note"] = f"{len(snap['nodes'])} nodes: too many to draw (at most {MAX_LAYOUT_NODES})"
+        return snap
+
+    def _layout(self, snap: dict[str, Any]) -> str | None:
+        key = snap["structure"]
+        if key not in self._layouts:
+            svg = layout_svg(snap) if len(snap["nodes"]) <= MAX_LAYOUT_NODES else None
+            self._layouts[key] = svg
+            while len(self._layouts) > 32:  # the few graphs a learner moves between
+                self._layouts.popitem(last=False)
+        self._layouts.move_to_end(key)
+        return self._layouts[key]
+
+    def _snapshot(self, request: Request) -> dict[str, Any]:
+        return self.answer(request.query)
+
+    def _page(self, request: Request) -> Response:
+        first = self.answer({})
+        return Response.html(page_html(first))
+
+
+def _static(name: str) -> str:
+    return resources.files("viz").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def page_html(first: dict[str, Any]) -> str:
+    """The standalone page: the view module, its styles and the first snapshot inlined (one request, offline)."""
+    data = json.dumps(first, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return (_static("explorer.html")
+            .replace("/*STYLE*/", _static("explorer.css"))
+            .replace("/*MODULE*/", _static("explorer.js"))
+            .replace("/*FIRST*/", data))
+
+
+def explore(what: Value | str, *, port: int = 0, open_browser: bool = True, block: bool = True,
+            **inputs: float) -> Explorer:
+    """Open the explorer on an expression (``explore("x**2 + y", x=2, y=1)``) or on a graph built in Python
+    (``explore(loss)``: its labelled leaves become the sliders). Serves on 127.0.0.1 until Ctrl-C; with
+    ``block=False`` it serves from a background thread and returns the ``Explorer`` (call ``close()``).
+
+    >>> ex = explore("sin(x)", x=1, open_browser=False, block=False)
+    >>> ex.url.startswith("http://127.0.0.1:")
+    True
+    >>> ex.close()
+    """
+    explorer = Explorer(what, inputs, port=port)
+    if not block:
+        explorer.start()
+        if open_browser:
+            import webbrowser
+            webbrowser.open(explorer.url)
+        return explorer
+    explorer.server.serve(open_browser=open_browser)
+    return explorer
+
+
+def command(argv: Sequence[str]) -> int:
+    """``python -m viz explore EXPRESSION NAME=VALUE ... [--port N] [--no-browser]`` (called by ``viz.cli``)."""
+    from .cli import _values  # the one NAME=VALUE reader
+
+    parser = argparse.ArgumentParser(prog="python -m viz explore",
+                                     description="Serve a live page to explore an expression's graph.")
+    parser.add_argument("expression", help='a math expression in quotes, such as "cos(sin(x**2) + 3*x**2)"')
+    parser.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a starting value per variable")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--no-browser", action="store_true", help="only print the URL")
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be from 0 to 65535, got {args.port}")
+    values = _values(parser, args.values)
+    try:
+        explorer = Explorer(args.expression, values, port=args.port)
+    except ValueError as exc:
+        parser.error(str(exc))
+    except OSError as exc:  # the port is taken
+        parser.error(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}")
+    explorer.server.serve(open_browser=not args.no_browser)
+    return 0
+
+
+__all__ = ["explore", "Explorer", "page_html", "command"]

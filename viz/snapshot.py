@@ -1,0 +1,149 @@
+"""``snapshot``: one graph's values, gradients and chain-rule facts as a JSON-able dict, the contract
+between the engine and every live view (the explorer page, the Jupyter widget, the playground).
+
+Each node has a stable ``id`` (its place in forward order, so the same structure gives the same ids
+whatever the values), the shown ``name`` from ``naming.short_names``, and what the op table says about
+it; the page does no math, it only shows these numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+from autograd import Value, local_gradients, topological_order
+
+from .explain import NodeStep, reverse_pass
+from .naming import formula, local_rule, short_names
+from .cards import op_text
+from .steps import _contributions as contribution_phrases  # the flip-book's caption text, written once
+from .style import HeatScale, format_number
+from .walk import graph_order, role
+
+SNAPSHOT_VERSION = 1
+MAX_NODES = 20_000  # beyond this a live view is neither fast nor readable: refused with a message
+
+
+class GraphTooBigError(ValueError):
+    """The graph has more nodes than a live view accepts."""
+
+
+def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
+             max_nodes: int = MAX_NODES) -> dict[str, Any]:
+    """The graph behind ``output`` with every value, the gradient of ``target`` (default ``output``)
+    with respect to each node, and per node the op's rule, local derivatives and the contributions sent.
+
+    No Value's ``.grad`` is read or changed: gradients come from one reverse pass of their own, the
+    same sweep ``explain`` runs, so they equal ``backward``'s to the last bit. ``steps=True`` adds the
+    reverse pass step by step (``backward``, with the flip-book's captions) and the forward pass (``forward``).
+
+    >>> x = Value(2.0, label="x"); y = (x * x).sin()
+    >>> s = snapshot(y)
+    >>> [n["name"] for n in s["nodes"]], s["output"], s["inputs"]
+    (['x', 'a', 'b'], 2, [{'name': 'x', 'id': 0, 'value': 2.0}])
+    >>> s["nodes"][1]["local"], s["nodes"][1]["rules"]
+    ([2.0, 2.0], ['∂a/∂x = x', '∂a/∂x = x'])
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"snapshot needs one Value, got {type(output).__name__}: {output!r}")
+    order = graph_order([output])
+    if len(order) > max_nodes:
+        raise GraphTooBigError(
+            f"this graph has {len(order)} nodes, more than the {max_nodes} a live view shows; "
+            "explore a smaller part (one sample, one neuron)"
+        )
+    index = {v: i for i, v in enumerate(order)}
+    target = output if target is None else target
+    if target not in index:
+        raise ValueError("target must be a node of the graph being shown")
+    names = short_names(order)
+    grads: dict[Value, float] = {target: 1.0}
+    sent: dict[Value, tuple[tuple[float, ...], tuple[float, ...]]] = {}
+    backward: list[dict[str, Any]] = []
+    known: dict[Value, float] = dict(grads)  # the totals before the current step, for its caption
+    for step in reverse_pass(topological_order(target), names, grads, "snapshot"):
+        sent[step.value] = (step.locals, step.products)
+        if steps:
+            backward.append(_backward_step(step, known, grads, index, names, names[target]))
+    heat = HeatScale(list(grads.values()))
+    nodes = [_node(v, i, index, names, grads, sent, output) for i, v in enumerate(order)]
+    for v, n in zip(order, nodes):
+        n["heat"] = heat.index(grads.get(v, 0.0))
+    result = {
+        "version": SNAPSHOT_VERSION,
+        "nodes": nodes,
+        "output": index[output],
+        "target": index[target],
+        "inputs": [{"name": n["name"], "id": n["id"], "value": n["data"]} for n in nodes
+                   if n["role"] in ("input", "parameter")],
+        "structure": structure_key(order, index, names),
+    }
+    if steps:
+        result["backward"] = backward
+        result["forward"] = [_forward_step(v, index, names) for v in order]
+    return result
+
+
+def _forward_step(v: Value, index: dict[Value, int], names: dict[Value, str]) -> dict[str, Any]:
+    """One node of the forward pass: how it is computed from the nodes before it."""
+    if v.op is None:
+        return {"node": index[v], "caption": f"{names[v]} = {format_number(v.data, 4)} (given)"}
+    args = ", ".join(f"{names[p]} = {format_number(p.data, 4)}" for p in v.parents[:4])
+    more = ", …" if len(v.parents) > 4 else ""
+    return {"node": index[v],
+            "caption": f"{names[v]} = {formula(v, names)} = {format_number(v.data, 4)}  (with {args}{more})"}
+
+
+def _backward_step(step: NodeStep, known: dict[Value, float], grads: dict[Value, float],
+                   index: dict[Value, int], names: dict[Value, str], out: str) -> dict[str, Any]:
+    """One node of the reverse pass: the flip-book's caption and each operand's gradient after it."""
+    v = step.value
+    lines = contribution_phrases(step, known, names, out, 4)
+    for p in v.parents:
+        known[p] = grads[p]
+    return {"node": index[v], "caption": f"{names[v]} = {formula(v, names)} sends", "lines": lines,
+            "grads": [[index[p], _finite(grads[p])] for p in dict.fromkeys(v.parents)]}
+
+
+def _node(v: Value, i: int, index: dict[Value, int], names: dict[Value, str], grads: dict[Value, float],
+          sent: dict, output: Value) -> dict[str, Any]:
+    op = v.op
+    node: dict[str, Any] = {
+        "id": i, "name": names[v], "label": v.label, "data": _finite(v.data), "grad": _finite(grads.get(v, 0.0)),
+        "parents": [index[p] for p in v.parents], "role": role(v, {output}), "group": v.group or "",
+        "op": None, "text": "", "formula": "", "rule": "", "rules": [], "local": [], "sent": [],
+    }
+    if op is not None:
+        # A node the target does not depend on sends nothing: its local derivatives still inform.
+        locals_, products = sent.get(v, (_locals(v), (0.0,) * len(v.parents)))
+        node.update(op=op.name, text=op_text(v), formula=formula(v, names), rule=op.derivative,
+                    rules=[local_rule(v, k, names) for k in range(len(v.parents))],
+                    local=[_finite(d) for d in locals_], sent=[_finite(d) for d in products])
+    return node
+
+
+def _locals(v: Value) -> tuple[float | None, ...]:
+    try:
+        return local_gradients(v)
+    except ValueError:  # undefined here (sqrt at 0): shown as missing, not as a crash
+        return (None,) * len(v.parents)
+
+
+def _finite(x: float | None) -> float | None:
+    """JSON has no inf or nan: those become null (the page shows "undefined")."""
+    return x if x is not None and math.isfinite(x) else None
+
+
+def structure_key(order: list[Value], index: dict[Value, int], names: dict[Value, str]) -> str:
+    """A short hash of everything that decides the layout (ops, constants, wiring, names, roles),
+    so a view re-lays out only when it changes and merely swaps numbers otherwise."""
+    digest = hashlib.sha1()
+    for v in order:
+        op = v.op
+        arg = v.op_arg
+        shown_arg = "" if arg is None else repr(arg)
+        leaf_value = repr(v.data) if op is None and not v.label else ""  # an unlabelled constant is drawn by value
+        line = f"{op.name if op else ''}|{shown_arg}|{[index[p] for p in v.parents]}|{names[v]}|{v.group}|{leaf_value}\n"
+        digest.update(line.encode("utf-8"))
+    return digest.hexdigest()[:16]
