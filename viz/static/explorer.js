@@ -61,8 +61,9 @@ class ExplorerView {
     this.view = {x: 0, y: 0, k: 1};
     this.build();
     const first = options.snapshot;
+    const shared = this.hashState ? location.hash : "";  // read before the first paint rewrites it
     if (first) this.show(first, true);
-    if (this.hashState && first && this.readHash(first)) this.recompute();
+    if (shared && first && this.readHash(first, shared)) this.recompute();
   }
 
   // ----- the page's skeleton -------------------------------------------------------------------
@@ -419,7 +420,7 @@ class ExplorerView {
     const snap = this.snap;
     if (this.selected === null || !snap.nodes[this.selected]) {
       this.panel.classList.remove("vg-open");
-      this.panel.replaceChildren(el("p", {class: "vg-hint", text: "Click a node to see how its value and gradient are made."}));
+      this.panel.replaceChildren(this.legend());
       return;
     }
     const node = snap.nodes[this.selected];
@@ -429,14 +430,14 @@ class ExplorerView {
       el("p", {class: "vg-formula", text: node.op ? `${node.name} = ${node.formula} = ${fmt(node.data)}` : `${node.name} = ${fmt(node.data)}`}),
     ];
     if (node.op) {
-      rows.push(el("p", {}, el("span", {class: "vg-key", text: "op "}), el("code", {text: `${node.op} (${node.text})`})),
+      rows.push(el("p", {}, el("span", {class: "vg-key", text: "op "}), el("code", {text: node.op === node.text ? node.op : `${node.op} (${node.text})`})),
         el("p", {}, el("span", {class: "vg-key", text: "rule "}), el("code", {text: node.rule})));
       const table = el("table", {class: "vg-sends"}, el("tr", {},
-        ...["operand", "local derivative", "value", "× upstream", "= sent"].map((h) => el("th", {text: h}))));
+        ...["to", "local derivative", "", "× grad", "= sent"].map((h) => el("th", {text: h}))));
       node.parents.forEach((p, k) => table.append(el("tr", {},
         el("td", {text: snap.nodes[p].name}), el("td", {text: node.rules[k]}), el("td", {text: fmt(node.local[k])}),
         el("td", {text: fmt(node.grad)}), el("td", {class: "vg-sent", text: fmt(node.sent[k])}))));
-      rows.push(el("h3", {text: "Sends back (chain rule)"}), table);
+      rows.push(el("h3", {text: `Sends back: ∂${t}/∂${node.name} × local derivative`}), table);
     }
     const uses = this.children[node.id];
     const gradLine = el("div", {class: "vg-grad-sum"});
@@ -461,6 +462,19 @@ class ExplorerView {
     rows.push(actions);
     this.panel.replaceChildren(...rows);
     this.panel.classList.add("vg-open");
+  }
+
+  legend() {
+    const swatch = (role, text) => el("div", {class: "vg-legend-row"}, el("span", {class: "vg-swatch vg-swatch-" + role}), text);
+    return el("div", {class: "vg-legend"},
+      el("h2", {text: "How to read it"}),
+      el("p", {class: "vg-hint", text: "Click a node to see how its value and gradient are made: the op's rule, "
+        + "the local derivatives here, and the products it sends back."}),
+      swatch("input", "input (a slider on the left)"), swatch("parameter", "parameter"),
+      swatch("intermediate", "intermediate value"), swatch("output", "output"),
+      swatch("constant", "constant"), swatch("op", "operation"),
+      el("p", {class: "vg-hint", text: "data is the value computed forward; grad is ∂" + this.snap.nodes[this.snap.target].name
+        + "/∂node, computed backward."}));
   }
 
   // Nodes on some path from `start` to `end` (graph structure only: what depends on what).
@@ -557,8 +571,8 @@ class ExplorerView {
 
   // ----- shareable URL --------------------------------------------------------------------------
   // A shared URL's hash (expr, NAME=value, target) over the first snapshot; true when it asks for more.
-  readHash(first) {
-    const hash = new URLSearchParams(location.hash.slice(1));
+  readHash(first, text) {
+    const hash = new URLSearchParams(text.slice(1));
     let changed = false;
     if (hash.has("expr") && first.editable && hash.get("expr") !== first.expression) {
       this.exprBox.value = hash.get("expr");

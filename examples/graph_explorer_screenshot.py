@@ -1,0 +1,69 @@
+"""Screenshots of the live explorer (``python -m viz explore``) taken with headless Chromium.
+
+Run: python examples/graph_explorer_screenshot.py [--out DIR | --docs]
+Needs chromium, chromedriver and selenium. Writes explorer.png (a node's chain rule open, its path to
+the output highlighted) and explorer_steps.png (backpropagation stepped to its third node).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from graph_output import ROOT, picture_folder
+
+from autograd.files import write_atomically
+from viz import Explorer
+
+EXPRESSION = "cos(sin(x**2) + 3*x**2)"
+
+
+def chromium():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_OFFLINE"] = "true"
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1360,720", "--force-device-scale-factor=1", "--hide-scrollbars"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+def main() -> None:
+    folder, _docs = picture_folder(__doc__.splitlines()[0])
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    explorer = Explorer(EXPRESSION, {"x": 2.0}).start()
+    driver = chromium()
+    wait = WebDriverWait(driver, 20, poll_frequency=0.02)
+    try:
+        driver.get(explorer.url)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, 'g[data-name="b"] .vg-data'))
+        driver.find_element(By.CSS_SELECTOR, 'g[data-name="b"]').click()
+        wait.until(lambda d: "b = sin(a)" in d.find_element(By.CSS_SELECTOR, ".vg-panel").text)
+        shoot(driver, folder / "explorer.png")
+        driver.find_element(By.NAME, "close").click()
+        Select(driver.find_element(By.NAME, "mode")).select_by_value("backward")
+        wait.until(lambda d: "of 6" in d.find_element(By.CSS_SELECTOR, ".vg-step-label").text)
+        for _ in range(3):
+            driver.find_element(By.NAME, "next").click()
+        wait.until(lambda d: "d = c × 3 sends" in d.find_element(By.CSS_SELECTOR, ".vg-caption-box").text)
+        shoot(driver, folder / "explorer_steps.png")
+    finally:
+        driver.quit()
+        explorer.close()
+
+
+def shoot(driver, path: Path) -> None:
+    driver.execute_script("document.activeElement && document.activeElement.blur();"
+                          "document.querySelector('.vg-tip').classList.remove('vg-shown')")  # no stray hover
+    write_atomically(path, driver.get_screenshot_as_png())
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""The explorer page in a real headless Chromium (Selenium): what a learner sees and does.
+
+Skipped cleanly where chromium, chromedriver or selenium is missing; ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from autograd import parse
+from viz import Explorer
+from viz.walk import graph_order
+
+pytestmark = pytest.mark.browser
+
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+if not (CHROMIUM and os.path.exists(CHROMEDRIVER)):
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+EXPRESSION = "cos(sin(x**2) + 3*x**2)"
+
+
+def start_chromium():
+    """One headless Chromium for the module (starting one costs about a second)."""
+    os.environ["SE_OFFLINE"] = "true"  # never try to download a browser or driver
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1300,800"):
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    try:
+        d = start_chromium()
+    except Exception as exc:  # a broken install is a skip, not a failure of the explorer
+        pytest.skip(f"headless chromium did not start: {exc}")
+    yield d
+    d.quit()
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    ex = Explorer(EXPRESSION, {"x": 2.0}).start()
+    yield ex
+    ex.close()
+
+
+@pytest.fixture()
+def page(driver, explorer):
+    driver.get("about:blank")
+    driver.get(explorer.url)
+    wait(driver, lambda d: text(d, "x", "data") == "2.0000")
+    driver.get_log("browser")  # start each test with an empty console
+    return driver
+
+
+def wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout, poll_frequency=0.02).until(condition)
+
+
+def text(driver, name, part):
+    """The text of a node's data or grad, as shown."""
+    found = driver.find_elements(By.CSS_SELECTOR, f'g[data-name="{name}"] .vg-{part}')
+    return found[0].get_attribute("textContent") if found else None
+
+
+def engine(x):
+    """The engine's own values and gradients at x, by node name (the page must show exactly these)."""
+    y = parse(EXPRESSION).evaluate(x=x)
+    y.backward()
+    names = {v: n for v, n in zip(graph_order([y]), "x a b c d e f".split())}
+    return {names[v]: (f"{v.data:.4f}", f"{v.grad:.4f}") for v in names}
+
+
+def no_console_errors(driver):
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_the_page_shows_every_value_and_gradient_of_the_engine(page):
+    expected = engine(2.0)
+    for name, (data, grad) in expected.items():
+        assert (text(page, name, "data"), text(page, name, "grad")) == (data, grad)
+    assert page.find_element(By.NAME, "expression").get_attribute("value") == EXPRESSION
+    no_console_errors(page)
+
+
+def test_typing_an_input_updates_values_and_gradients(page):
+    box = page.find_element(By.CSS_SELECTOR, 'input[name="x"][type="number"]')
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("-1.3")
+    expected = engine(-1.3)
+    wait(page, lambda d: text(d, "x", "grad") == expected["x"][1])
+    assert text(page, "f", "data") == expected["f"][0] and text(page, "c", "grad") == expected["c"][1]
+    no_console_errors(page)
+
+
+def test_dragging_the_slider_updates_values_and_gradients(page):
+    slider = page.find_element(By.CSS_SELECTOR, 'input[name="x"][type="range"]')
+    ActionChains(page).click_and_hold(slider).move_by_offset(-30, 0).move_by_offset(-20, 0).release().perform()
+    wait(page, lambda d: text(d, "x", "data") != "2.0000")
+    value = float(slider.get_attribute("value"))
+    expected = engine(value)
+    wait(page, lambda d: text(d, "x", "data") == expected["x"][0] and text(d, "x", "grad") == expected["x"][1])
+    assert text(page, "a", "grad") == expected["a"][1]
+    no_console_errors(page)
+
+
+def test_rapid_changes_end_on_the_last_one(page):
+    box = page.find_element(By.CSS_SELECTOR, 'input[name="x"][type="number"]')
+    for value in ("0.1", "0.25", "0.5", "0.75", "1.5"):
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(value)
+    expected = engine(1.5)
+    wait(page, lambda d: text(d, "x", "grad") == expected["x"][1])
+    assert page.execute_script("return window.vgExplorer.state().values.x") == 1.5
+
+
+def test_clicking_a_node_opens_its_chain_rule_and_highlights_the_path(page):
+    page.find_element(By.CSS_SELECTOR, 'g[data-name="b"]').click()
+    panel = page.find_element(By.CSS_SELECTOR, ".vg-panel")
+    wait(page, lambda d: "b = sin(a)" in panel.text)
+    body = panel.text
+    assert "∂/∂x = cos x" in body and "∂b/∂a = cos a" in body  # the rule, then in the graph's names
+    assert "-0.6536" in body and "-0.6337" in body             # local derivative and what b sends to a
+    assert "∂f/∂b = 0.9695" in body                             # b's gradient, from its one use
+    on_path = {g.get_attribute("data-name") for g in page.find_elements(By.CSS_SELECTOR, "g.vg-node.vg-on-path")}
+    assert on_path == {"b", "e", "f"}
+    no_console_errors(page)
+
+
+def test_any_node_can_be_the_one_differentiated(page):
+    page.find_element(By.CSS_SELECTOR, 'g[data-name="c"]').click()
+    page.find_element(By.NAME, "differentiate").click()
+    wait(page, lambda d: text(d, "c", "grad") == "1.0000")
+    assert text(page, "x", "grad") == "4.0000" and text(page, "f", "grad") == "0.0000"  # dc/dx = 2x at 2
+    assert "∂c/∂node" in page.find_element(By.CSS_SELECTOR, ".vg-target").text
+    page.find_element(By.NAME, "reset-target").click()
+    wait(page, lambda d: text(d, "f", "grad") == "1.0000")
+
+
+def test_stepping_through_backward(page):
+    Select(page.find_element(By.NAME, "mode")).select_by_value("backward")
+    caption = page.find_element(By.CSS_SELECTOR, ".vg-caption-box")
+    wait(page, lambda d: "step 0" in caption.text and "of 6" in d.find_element(By.CSS_SELECTOR, ".vg-step-label").text)
+    assert text(page, "f", "grad") == "1.0000" and text(page, "x", "grad") == "?"
+    page.find_element(By.NAME, "next").click()
+    wait(page, lambda d: "f = cos(e) sends" in caption.text)
+    assert "∂f/∂f · −sin e = 1.0000 × 0.9695 = 0.9695 to e" in caption.text
+    assert text(page, "e", "grad") == "0.9695" and text(page, "b", "grad") == "?"
+    page.find_element(By.NAME, "last").click()
+    wait(page, lambda d: text(d, "x", "grad") == "9.0991")
+    page.find_element(By.NAME, "back").click()
+    wait(page, lambda d: text(d, "x", "grad") == "11.6340")  # before a = x² sends its share, only c's has arrived
+    no_console_errors(page)
+
+
+def test_a_bad_expression_shows_the_caret_and_keeps_the_last_graph(page):
+    box = page.find_element(By.NAME, "expression")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("sin(x +* 2)", Keys.ENTER)
+    error = page.find_element(By.CSS_SELECTOR, ".vg-error")
+    wait(page, lambda d: "^" in error.text)
+    assert "not a valid expression" in error.text
+    assert text(page, "f", "data") == "0.2451"  # the last good graph stays
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("x * y", Keys.ENTER)
+    wait(page, lambda d: text(d, "y", "data") == "1.0000")
+    assert not error.is_displayed()
+    assert "expr=x+*+y" in page.current_url or "expr=x%20*%20y" in page.current_url
+
+
+def test_hover_shows_the_pages_own_tooltip(page):
+    ActionChains(page).move_to_element(page.find_element(By.CSS_SELECTOR, 'g[data-name="a"]')).perform()
+    tip = page.find_element(By.CSS_SELECTOR, ".vg-tip")
+    wait(page, lambda d: tip.is_displayed())
+    assert tip.text.split("\n") == ["a", "value 4.0000", "grad -0.6337"]
+
+
+def test_heat_colouring_and_search(page):
+    page.find_element(By.NAME, "heat").click()
+    wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, 'g[data-name="x"].vg-h4'))
+    search = page.find_element(By.NAME, "search")
+    search.send_keys("d")
+    wait(page, lambda d: [g.get_attribute("data-name") for g in d.find_elements(By.CSS_SELECTOR, "g.vg-found")] == ["d"])
+    no_console_errors(page)
+
+
+def test_a_shared_url_restores_expression_and_inputs(driver, explorer):
+    driver.get("about:blank")
+    driver.get(explorer.url + "#expr=x*y%2B1&x=3&y=-2")
+    wait(driver, lambda d: text(d, "y", "grad") == "3.0000")
+    assert text(driver, "x", "grad") == "-2.0000"
+    assert driver.find_element(By.NAME, "expression").get_attribute("value") == "x*y+1"
