@@ -27,10 +27,10 @@ README_STEPS = (2, 5)
 J = parse("cos(sin(x**2) + 3*x**2)").evaluate(x=2.0)
 J.label = "J"
 steps = viz.backward_steps(J, title="J = cos(sin(x²) + 3x²) at x = 2")
-for k, picture in enumerate(steps):
-    if not args.docs or k in README_STEPS:
-        viz.save(picture, folder / f"backward_step_{k:02d}.png")
-    print(picture.caption)
+for step in steps:
+    if not args.docs or step.index in README_STEPS:
+        viz.save(step.picture, folder / f"backward_step_{step.index:02d}.png")
+    print(step.caption)
 if args.html:
     print(f"wrote {viz.save_steps(steps, folder / 'backprop.html')}")
 

@@ -27,9 +27,9 @@ def by_name(output):
     return {name: v for v, name in short_names(topological_order(output)).items()}
 
 
-def card(picture, title):
-    """The DOT line of the card titled ``title``."""
-    (line,) = [l for l in picture.source.splitlines() if re.match(r"\s*v\d+ \[label=", l) and f"<B>{title}</B>" in l]
+def card(step, title):
+    """The DOT line of the card titled ``title`` in a step's picture."""
+    (line,) = [l for l in step.picture.source.splitlines() if re.match(r"\s*v\d+ \[label=", l) and f"<B>{title}</B>" in l]
     return line
 
 
@@ -92,7 +92,7 @@ def test_last_picture_equals_the_engines_grad_exactly_and_steps_never_touch_grad
     assert all(v.grad == 0.0 for v in order)
     J.backward()
     assert steps[-1].grads == {v: v.grad for v in order}
-    assert f"grad = {by_name(J)['x'].grad!r}" in steps[-1].source  # the exact value, in the card's tooltip
+    assert f"grad = {by_name(J)['x'].grad!r}" in steps[-1].picture.source  # the exact value, in the card's tooltip
 
 
 def test_each_step_highlights_the_processed_node_and_the_edges_to_its_operands():
@@ -104,7 +104,7 @@ def test_each_step_highlights_the_processed_node_and_the_edges_to_its_operands()
         highlighted = [t for t in "Jabcdex" if hot in card(steps[k], t)]
         assert highlighted == [name], k
     # step 2: e = b + d sends to both operands along highlighted edges into the + op
-    hot_edges = [l for l in steps[2].source.splitlines() if "->" in l and style.HIGHLIGHT in l]
+    hot_edges = [l for l in steps[2].picture.source.splitlines() if "->" in l and style.HIGHLIGHT in l]
     assert len(hot_edges) == 3  # b -> +, d -> +, + -> e
 
 
@@ -120,7 +120,7 @@ def test_unknown_gradients_show_a_question_mark_until_their_node_is_reached():
 
 def test_title_and_drawing_options_pass_through():
     steps = viz.backward_steps(seed_j(), title="J at 2", precision=2, rankdir="TB")
-    assert "rankdir=TB" in steps[1].source and "<B>J at 2</B>" in steps[1].source
+    assert "rankdir=TB" in steps[1].picture.source and "<B>J at 2</B>" in steps[1].picture.source
     assert "0.97 × 1.00 = 0.97 to b" in steps[2].caption
 
 
@@ -160,95 +160,33 @@ def test_example_writes_the_steps_of_the_seed_exercise(tmp_path):
     assert (tmp_path / "backward_step_06.png").read_bytes().startswith(PNG_MAGIC)
 
 
-def html_page(tmp_path, output, **options):
-    return viz.save_steps(output, tmp_path / "steps.html", **options).read_text(encoding="utf-8")
 
 
-def test_html_page_has_one_inline_svg_per_step(tmp_path):
-    page = html_page(tmp_path, seed_j())
-    assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<svg ") == 7 and page.count("</svg>") == 7
-    assert page.count('<section class="step"') == 7 and "<?xml" not in page and "<!DOCTYPE svg" not in page
-    ids = re.findall(r'\bid="([^"]+)"', page)
-    assert len(ids) == len(set(ids))  # seven inline drawings, no clashing element ids
-
-
-def test_html_page_shows_the_captions_in_step_order(tmp_path):
+def test_steps_are_typed_records_of_what_each_step_sends():
     J = seed_j()
-    page = html_page(tmp_path, J)
-    lines = [line for picture in viz.backward_steps(J) for line in picture.caption_lines]
-    positions = [page.index(line) for line in lines]
-    assert positions == sorted(positions)
-    assert "b = sin(a) sends" in lines and "∂J/∂b · cos a = 0.9695 × −0.6536 = −0.6337 to a" in lines
+    steps = viz.backward_steps(J)
+    assert all(isinstance(s, viz.Step) for s in steps) and [s.index for s in steps] == list(range(7))
+    names = by_name(J)
+    assert steps[0].node is J and steps[0].sent == ((J, 1.0),)
+    step5 = steps[5]  # b = sin(a) sends to a
+    assert step5.node is names["b"] and step5.head == "b = sin(a) sends"
+    assert [(p, round(g, 4)) for p, g in step5.sent] == [(names["a"], -0.6337)]
+    assert step5.caption_lines == (step5.head, *step5.phrases)
 
 
-def test_html_page_escapes_captions_and_title(tmp_path):
-    x = Value(2.0, label="<x&y>")
-    y = x * 3.0
-    y.label = "f"
-    page = html_page(tmp_path, y, title="<b>J</b> & co")
-    assert "<x&y>" not in page and "&lt;x&amp;y&gt;" in page
-    assert "<b>J</b>" not in page and "&lt;b&gt;J&lt;/b&gt; &amp; co" in page
+def test_a_steps_gradients_are_the_ones_sent_so_far_and_pictures_are_drawn_on_demand():
+    J = seed_j()
+    steps = viz.backward_steps(J)
+    assert "picture" not in vars(steps[3])  # nothing drawn until asked
+    known = {}
+    for step in steps:
+        known.update(step.sent)
+        assert step.grads == known
+    assert steps[3].picture is steps[3].picture  # drawn once
+    assert steps[3].title is None and viz.backward_steps(J, title="T")[0].title == "T"
 
 
-def test_html_page_is_self_contained(tmp_path):
-    page = html_page(tmp_path, seed_j())
-    urls = re.findall(r"https?://[^\"'\s)]*", page)
-    assert set(urls) == {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-    assert all(f'xmlns="{u}"' in page or f'xmlns:xlink="{u}"' in page for u in urls)
-    assert "<link" not in page and "src=" not in page and "@import" not in page
-
-
-def test_html_page_has_controls_and_script(tmp_path):
-    page = html_page(tmp_path, seed_j())
-    for control in ('id="prev"', 'id="next"', 'id="play"', 'type="range" min="0" max="6"', 'step <b>0</b> of 6'):
-        assert control in page
-    script = page.split("<script>")[1].split("</script>")[0]
-    assert "ArrowLeft" in script and "ArrowRight" in script and "setInterval" in script and "1000" in script
-
-
-def test_html_page_keeps_node_tooltips_as_svg_titles(tmp_path):
-    page = html_page(tmp_path, seed_j())
-    assert "<title>b = sin(a) (op sin)&#10;∂b/∂a = cos a, here " in page  # an op pill's rule and its local value
-    assert page.count("<title>x (input)&#10;data = 2.0") == 7  # the x card, in every step
-
-
-def test_save_steps_accepts_the_pictures_backward_steps_made(tmp_path):
-    steps = viz.backward_steps(seed_j(), title="J at 2")
-    page = viz.save_steps(steps, tmp_path / "steps.htm").read_text(encoding="utf-8")
-    assert "<h1>J at 2</h1>" in page and page.count("<svg ") == 7
-    with pytest.raises(TypeError, match="only apply when given a Value"):
-        viz.save_steps(steps, tmp_path / "again.html", precision=2)
-    with pytest.raises(TypeError, match="needs a Value or the list backward_steps returns"):
-        viz.save_steps([viz.draw(seed_j())], tmp_path / "again.html")
-
-
-def test_save_steps_to_a_folder_writes_numbered_pngs(tmp_path):
-    folder = viz.save_steps(Value(1.5, label="x").sin(), tmp_path / "pngs")
-    assert folder == tmp_path / "pngs"
-    assert sorted(p.name for p in folder.iterdir()) == ["step_00.png", "step_01.png"]
-    assert all(p.read_bytes().startswith(PNG_MAGIC) for p in folder.iterdir())
-
-
-def test_save_steps_refuses_other_suffixes_naming_the_allowed_ones(tmp_path):
-    with pytest.raises(ValueError, match=r"\.html, \.htm.*folder of PNGs.*'\.svg'"):
-        viz.save_steps(seed_j(), tmp_path / "steps.svg")
-    with pytest.raises(TypeError, match="path must be a str"):
-        viz.save_steps(seed_j(), 3)
-
-
-def test_cli_steps_to_an_html_file_writes_the_page(tmp_path):
-    page = tmp_path / "backprop.html"
-    done = subprocess.run([sys.executable, "-m", "viz", "cos(sin(x**2) + 3*x**2)", "x=2", "--steps", str(page)],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert len(done.stdout.splitlines()) == 7 and str(page) in done.stderr
-    assert page.read_text(encoding="utf-8").count("<svg ") == 7
-
-
-def test_example_html_flag_writes_the_page(tmp_path):
-    example = Path(__file__).resolve().parent.parent / "examples" / "graph_backward_steps.py"
-    done = subprocess.run([sys.executable, str(example), "--out", str(tmp_path), "--html"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "backprop.html").read_text(encoding="utf-8").count("<svg ") == 7
+def test_a_step_shows_as_its_picture_in_jupyter():
+    step = viz.backward_steps(seed_j())[2]
+    bundle = step._repr_mimebundle_()
+    assert "<svg" in next(text for mime, text in bundle.items() if "svg" in mime or "html" in mime)

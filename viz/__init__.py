@@ -3,7 +3,7 @@
 ``draw`` returns a ``graphviz.Digraph`` (shown inline in Jupyter), ``save`` writes SVG/PNG/PDF/DOT,
 ``draw_network`` draws a model as circles and weighted edges, ``explain`` tabulates the chain rule,
 ``tree`` prints the graph as text, ``snapshot`` gives a graph's numbers as JSON for live views, ``explore``
-serves a live page to drag inputs and watch every value and gradient change, ``backward_steps`` draws the reverse pass one node at a time and ``save_steps`` writes it as a page to step through, ``playground()`` trains a small MLP live in the browser. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
+serves a live page to drag inputs and watch every value and gradient change, ``backward_steps`` gives the reverse pass one ``Step`` (caption, gradients, picture) per node and ``save_steps`` writes it as a page to step through, ``playground()`` trains a small MLP live in the browser. ``python -m viz "expression" x=2 -o graph.svg`` does it from a shell.
 
 >>> import viz
 >>> x = Value(2.0, label="x"); y = (x * x).sin(); y.backward()
@@ -19,11 +19,11 @@ from .network import draw_network
 from .renderer import Graph, RendererNotFoundError, find_renderer, render
 from .save import save
 from .snapshot import snapshot
-from .steps import backward_steps
+from .steps import Step, backward_steps
 from .tree import tree
 
 __all__ = [
-    "draw", "save", "draw_network", "explain", "Explanation", "tree", "backward_steps", "save_steps",
+    "draw", "save", "draw_network", "explain", "Explanation", "tree", "backward_steps", "Step", "save_steps",
     "Graph", "RendererNotFoundError", "find_renderer", "render", "playground", "snapshot", "explore", "Explorer",
 ]
 

@@ -133,9 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _write_steps(result: Value, target: Path, options: dict[str, Any]) -> None:
     """The reverse pass as numbered PNGs in a folder or one HTML page (``save_steps``); each caption on stdout."""
-    pictures = backward_steps(result, **options)  # heatmap is False here: main refuses --steps --heatmap
-    written = save_steps(pictures, target)
-    for picture in pictures:
-        print(picture.caption)
+    steps = backward_steps(result, **options)  # heatmap is False here: main refuses --steps --heatmap
+    written = save_steps(steps, target)
+    for step in steps:
+        print(step.caption)
     what = "one page" if written.is_file() else "pictures"
-    print(f"wrote {len(pictures)} steps as {what} to {written}", file=sys.stderr)
+    print(f"wrote {len(steps)} steps as {what} to {written}", file=sys.stderr)

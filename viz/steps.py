@@ -1,13 +1,15 @@
-"""``backward_steps``: the reverse pass as a flip-book, one picture per node it processes."""
+"""``backward_steps``: the reverse pass as a flip-book, one ``Step`` (caption, gradients, picture) per node it processes."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator, Mapping
 
 from autograd import Value
 
 from .cards import GradOverlay
-from .explain import NodeStep, reverse_pass
+from .explain import reverse_pass
 from .graph import draw
 from .naming import formula, local_rule, named_graph
 from .renderer import Graph
@@ -15,71 +17,157 @@ from .style import check_precision, check_title, escape, format_number
 
 # Each of these draws its own highlight or colours, which would fight the step's own.
 _REFUSED = ("highlight", "path", "heatmap")
-_MAX_LINES = 8  # a wide sum or dot product: the caption lists this many contributions, then "… n more"
+_MAX_LINES = 8  # a wide sum or dot product: the picture lists this many contributions, then "… n more"
 
 
-def backward_steps(output: Value, **draw_options: Any) -> list[Graph]:
-    """Pictures of ``output``'s reverse pass: step 0 knows only the seed gradient 1, each later step
-    processes one node (in ``explain``'s order) and sends ``upstream × local derivative`` to its operands.
+class Pass:
+    """One reverse pass, shared by its Steps: the graph, its short names and the drawing options.
 
-    Gradients not known yet show as "?", the ones that just changed are magenta, the processed node
-    and the edges its contributions flow along are highlighted. Each picture carries its caption as
-    one line of text in ``.caption`` (and as a head plus one line per operand in ``.caption_lines``,
-    with the ``title`` in ``.step_title``) and the gradients known by then in ``.grads`` (Value -> float).
-    ``draw_options`` go to ``draw`` (except ``highlight``, ``path`` and ``heatmap``). No Value's
-    ``.grad`` is read or changed.
+    Steps keep only what changes at them; a step's full gradients and its picture are rebuilt from
+    here on demand, so the steps of a big graph cost memory linear in its size.
+    """
+
+    def __init__(self, output: Value, draw_options: dict[str, Any]) -> None:
+        self.order, self.names = named_graph(output, "backward_steps")
+        # Their defaults (None, False) are harmless; anything else would be silently overridden.
+        refused = [name for name in _REFUSED if draw_options.pop(name, None) not in (None, False)]
+        if refused:
+            raise TypeError(f"backward_steps highlights each step itself and does not take {', '.join(refused)}")
+        self.precision = check_precision(draw_options.get("precision", 4))
+        self.title = draw_options.pop("title", None)
+        check_title(self.title)
+        self.output = output
+        self.options = draw_options
+        # Unlabelled inner nodes get their caption letters on the cards, so "b = sin(a)" can be found.
+        self.titles = {v: name for v, name in self.names.items() if not v.label and not v.is_leaf}
+        self.steps: list[Step] = []
+
+    def grads_after(self, index: int) -> dict[Value, float]:
+        """Every gradient known once step ``index`` is done."""
+        grads: dict[Value, float] = {}
+        for step in self.steps[: index + 1]:
+            grads.update(step.sent)
+        return grads
+
+    def picture(self, step: Step) -> Graph:
+        """The drawing of one step, its caption above the graph."""
+        grads = self.grads_after(step.index)
+        fresh = frozenset(v for v, _ in step.sent) if step.index else frozenset([self.output])
+        active = step.node if step.index else None
+        overlay = GradOverlay(grads, fresh, active, self.titles)
+        graph = draw(self.output, highlight=step.node, _overlay=overlay, **self.options)
+        phrases = list(step.phrases)
+        if len(phrases) > _MAX_LINES:
+            phrases[_MAX_LINES - 1:] = [f"… and {len(phrases) - _MAX_LINES + 1} more"]
+        lines = [f"<B>{escape(self.title)}</B>"] if self.title else []
+        lines.append(f"<B>step {step.index}</B>  {escape(step.head)}")
+        lines += [f'<FONT COLOR="#52606d">    {escape(phrase)}</FONT>' for phrase in phrases]
+        graph.attr(label="<" + '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>>', labelloc="t",
+                   labeljust="l", fontsize="12")
+        return graph
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the reverse pass: the node processed, what the caption says, and the gradients it set.
+
+    ``node`` is the node whose contributions flow back (the output at step 0, where the seed is set);
+    ``head`` and ``phrases`` are the caption (one phrase per operand); ``sent`` pairs each operand with
+    the gradient it holds after this step (the output with 1 at step 0). ``grads`` is every gradient
+    known by then, ``picture`` the drawing (made on first use), ``caption`` the caption on one line.
+
+    >>> x = Value(2.0, label="x"); y = x.sin(); y.label = "y"
+    >>> step = backward_steps(y)[1]
+    >>> step.head, [(operand.label, round(grad, 4)) for operand, grad in step.sent]
+    ('y = sin(x) sends', [('x', -0.4161)])
+    """
+
+    index: int
+    node: Value
+    head: str
+    phrases: tuple[str, ...]
+    sent: tuple[tuple[Value, float], ...]
+    run: Pass = field(repr=False, compare=False)
+
+    @property
+    def caption(self) -> str:
+        """The caption as one line of text: ``step 5: b = sin(a) sends ... to a``."""
+        if not self.index:
+            return f"step 0: {self.head}; {self.phrases[0]}"
+        return f"step {self.index}: {self.head} {_joined(self.phrases)}"
+
+    @property
+    def caption_lines(self) -> tuple[str, ...]:
+        """The caption as the picture lays it out: the head, then one line per operand."""
+        return (self.head, *self.phrases)
+
+    @property
+    def title(self) -> str | None:
+        """The title given to ``backward_steps``, shown above every step."""
+        return self.run.title
+
+    @property
+    def grads(self) -> dict[Value, float]:
+        """Every gradient known once this step is done (a Value not in it is still unknown)."""
+        return self.run.grads_after(self.index)
+
+    @cached_property
+    def picture(self) -> Graph:
+        """This step's drawing: unknown gradients as "?", the ones just set emphasised, the node highlighted."""
+        return self.run.picture(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Jupyter shows a step as its picture."""
+        return self.picture._repr_mimebundle_(include, exclude)
+
+
+def backward_steps(output: Value, **draw_options: Any) -> list[Step]:
+    """``output``'s reverse pass as a list of ``Step``: step 0 knows only the seed gradient 1, each later
+    step processes one node (in ``explain``'s order) and sends ``upstream × local derivative`` to its operands.
+
+    In each step's ``picture``, gradients not known yet show as "?", the ones that just changed are
+    magenta, the processed node and the edges its contributions flow along are highlighted.
+    ``draw_options`` go to ``draw`` (except ``highlight``, ``path`` and ``heatmap``); ``title`` heads
+    every picture. No Value's ``.grad`` is read or changed.
 
     >>> from viz import backward_steps
     >>> x = Value(2.0, label="x"); y = x.sin(); y.label = "y"
-    >>> [g.caption for g in backward_steps(y)]  # doctest: +NORMALIZE_WHITESPACE
+    >>> [s.caption for s in backward_steps(y)]  # doctest: +NORMALIZE_WHITESPACE
     ['step 0: seed ∂y/∂y = 1; every other gradient is ? until the reverse pass reaches it',
      'step 1: y = sin(x) sends ∂y/∂y · cos x = 1.0000 × −0.4161 = −0.4161 to x']
     """
-    order, names = named_graph(output, "backward_steps")
-    # Their defaults (None, False) are harmless; anything else would be silently overridden.
-    refused = [name for name in _REFUSED if draw_options.pop(name, None) not in (None, False)]
-    if refused:
-        raise TypeError(f"backward_steps highlights each step itself and does not take {', '.join(refused)}")
-    precision = check_precision(draw_options.get("precision", 4))
-    title = draw_options.pop("title", None)
-    check_title(title)
-    out = names[output]
-    titles = {v: name for v, name in names.items() if not v.label and not v.is_leaf}
+    run = Pass(output, draw_options)
+    out = run.names[output]
+    run.steps.append(Step(0, output, f"seed ∂{out}/∂{out} = 1",
+                          ("every other gradient is ? until the reverse pass reaches it",), ((output, 1.0),), run))
+    for index, (node, phrases, sent) in enumerate(_sweep(run), 1):
+        run.steps.append(Step(index, node, f"{run.names[node]} = {formula(node, run.names)} sends", phrases, sent, run))
+    return list(run.steps)
 
-    grads: dict[Value, float] = {output: 1.0}
-    known = dict(grads)  # the gradients as they were before the current step
-    pictures = [_picture(output, draw_options, GradOverlay(known, frozenset([output]), titles=titles), title, 0,
-                         f"seed ∂{out}/∂{out} = 1", ["every other gradient is ? until the reverse pass reaches it"])]
-    for k, step in enumerate(reverse_pass(order, names, grads, "backward_steps"), 1):
+
+def _sweep(run: Pass) -> Iterator[tuple[Value, tuple[str, ...], tuple[tuple[Value, float], ...]]]:
+    """Per processed node: its caption phrases and each operand's gradient after it, summed as the engine sums."""
+    names, precision, out = run.names, run.precision, run.names[run.output]
+    known: dict[Value, float] = {run.output: 1.0}
+    scratch = dict(known)  # the reverse pass keeps its own running sums; ``known`` is ours, step by step
+    for step in reverse_pass(run.order, names, scratch, "backward_steps"):
         v = step.value
-        phrases = _contributions(step, known, names, out, precision)
-        known = dict(grads)
-        overlay = GradOverlay(known, frozenset(v.parents), v, titles)
-        head = f"{names[v]} = {formula(v, names)} sends"
-        pictures.append(_picture(output, draw_options, overlay, title, k, head, phrases))
-    return pictures
-
-
-def _contributions(step: NodeStep, before: dict[Value, float], names: dict[Value, str], out: str,
-                   precision: int) -> list[str]:
-    """One phrase per operand: what it receives, and its running sum when it already had a gradient."""
-    v = step.value
-    sums = {p: before[p] for p in v.parents if p in before}
-    up = _num(step.upstream, precision)
-    phrases = []
-    for i, (p, local, product) in enumerate(zip(v.parents, step.locals, step.products)):
-        rule = local_rule(v, i, names).partition(" = ")[2]
-        text = f"∂{out}/∂{names[v]} · {rule} = {up} × {_num(local, precision)} = {_num(product, precision)} to {names[p]}"
-        if p in sums:  # added as the engine adds, so the sum shown is the gradient it will hold
-            total = sums[p] + product
-            sign = "−" if product < 0 else "+"
-            added = _num(abs(product), precision)
-            text += f" ({names[p]} now {_num(sums[p], precision)} {sign} {added} = {_num(total, precision)})"
-            sums[p] = total
-        else:
-            sums[p] = product
-        phrases.append(text)
-    return phrases
+        up = _num(step.upstream, precision)
+        phrases, sent = [], []
+        for i, (p, local, product) in enumerate(zip(v.parents, step.locals, step.products)):
+            rule = local_rule(v, i, names).partition(" = ")[2]
+            text = f"∂{out}/∂{names[v]} · {rule} = {up} × {_num(local, precision)} = {_num(product, precision)} to {names[p]}"
+            before = known.get(p)
+            if before is None:
+                known[p] = product
+            else:  # added as the engine adds, so the sum shown is the gradient it will hold
+                known[p] = before + product
+                sign = "−" if product < 0 else "+"
+                text += (f" ({names[p]} now {_num(before, precision)} {sign} {_num(abs(product), precision)} = "
+                         f"{_num(known[p], precision)})")
+            phrases.append(text)
+            sent.append((p, known[p]))
+        yield v, tuple(phrases), tuple(sent)
 
 
 def _num(x: float, precision: int) -> str:
@@ -88,23 +176,6 @@ def _num(x: float, precision: int) -> str:
     return "−" + text[1:] if text.startswith("-") else text
 
 
-def _picture(output: Value, options: dict[str, Any], overlay: GradOverlay, title: str | None, k: int,
-             head: str, phrases: list[str]) -> Graph:
-    """One step's drawing, captioned above the graph; the caption's plain text goes in ``.caption``."""
-    highlight = overlay.active if overlay.active is not None else output
-    graph = draw(output, highlight=highlight, _overlay=overlay, **options)
-    graph.grads = overlay.grads
-    graph.caption = f"step {k}: {head} {_joined(phrases)}" if k else f"step 0: {head}; {phrases[0]}"
-    graph.caption_lines = (head, *phrases)  # the caption as the picture lays it out, for pages that restyle it
-    graph.step_title = title
-    shown = phrases if len(phrases) <= _MAX_LINES else [*phrases[:_MAX_LINES - 1], f"… and {len(phrases) - _MAX_LINES + 1} more"]
-    lines = [f"<B>{escape(title)}</B>"] if title else []
-    lines.append(f'<B>step {k}</B>  {escape(head)}')
-    lines += [f'<FONT COLOR="#52606d">    {escape(phrase)}</FONT>' for phrase in shown]
-    graph.attr(label="<" + '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>>', labelloc="t", labeljust="l",
-               fontsize="12")
-    return graph
-
-
-def _joined(phrases: list[str]) -> str:
+def _joined(phrases: tuple[str, ...]) -> str:
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
