@@ -8,7 +8,10 @@ PNG and JPEG but not PDF, so other formats go to a system ``dot``.
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
+import secrets
 import shutil
 import subprocess
 import sysconfig
@@ -143,3 +146,48 @@ class Graph(graphviz.Digraph):
     def _repr_svg_(self) -> str:
         """The picture as SVG text, for displays that ask for ``_repr_svg_`` rather than a mime bundle."""
         return self.pipe(format="svg", encoding="utf-8")
+
+    def _repr_html_(self) -> str:
+        """The picture as an ``<svg>`` element inside the page, so hovering a node shows its tooltip."""
+        return inline_svg(self._repr_svg_())
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, Any]:
+        """What Jupyter shows: inline SVG as HTML first (JupyterLab draws a bare SVG as an ``<img>``, which
+        shows no tooltips), the SVG itself for other front ends; one layout for both."""
+        wanted = set(include) if include is not None else {HTML_MIME, SVG_MIME}
+        wanted -= set(exclude or ())
+        bundle: dict[str, Any] = {}
+        if wanted & {HTML_MIME, SVG_MIME}:
+            svg = self._repr_svg_()
+            if HTML_MIME in wanted:
+                bundle[HTML_MIME] = inline_svg(svg)
+            if SVG_MIME in wanted:
+                bundle[SVG_MIME] = svg
+        others = wanted - {HTML_MIME, SVG_MIME}
+        if others:
+            bundle.update(super()._repr_mimebundle_(include=others))
+        return bundle
+
+
+HTML_MIME, SVG_MIME = "text/html", "image/svg+xml"
+_SHAPE_TITLE = re.compile(r'(<g [^>]*class="(?:graph|node|edge|cluster)"[^>]*>\n)<title>[^<]*</title>\n')
+_LINK_TIP = re.compile(r'<a xlink:title="([^"]*)">')
+_ID_USE = re.compile(r'\b(id="|href="#|url\(#)')
+_inline_count = itertools.count()
+_inline_session = secrets.token_hex(3)
+
+
+def inline_svg(svg: str) -> str:
+    """Graphviz SVG made fit to sit inside an HTML page: no XML prolog, ids unique to this picture (a notebook
+    shows many), each node's tooltip as a ``<title>`` (what browsers show on hover inside HTML) and DOT's
+    internal node names no longer shown as tooltips.
+
+    >>> html = inline_svg(render('digraph { a [tooltip="hi"] }', "svg").decode())
+    >>> html.startswith("<svg") and "<title>hi</title>" in html and "<title>a</title>" not in html
+    True
+    """
+    svg = svg[svg.index("<svg"):]
+    prefix = f"vg{_inline_session}-{next(_inline_count)}-"
+    svg = _ID_USE.sub(lambda m: m.group(1) + prefix, svg)
+    svg = _SHAPE_TITLE.sub(r"\1", svg)
+    return _LINK_TIP.sub(lambda m: f"{m.group(0)}<title>{m.group(1)}</title>", svg)
