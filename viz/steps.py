@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator, Mapping
 
-from autograd import Value
+from autograd import Value, local_gradients, reverse_sweep
 
 from .cards import GradOverlay
-from .explain import reverse_pass
 from .graph import draw
 from .naming import formula, local_rule, named_graph
 from .renderer import Graph
@@ -146,21 +145,23 @@ def backward_steps(output: Value, **draw_options: Any) -> list[Step]:
 
 
 def _sweep(run: Pass) -> Iterator[tuple[Value, tuple[str, ...], tuple[tuple[Value, float], ...]]]:
-    """Per processed node: its caption phrases and each operand's gradient after it, summed as the engine sums."""
+    """Per node the engine's reverse sweep processes: its caption phrases and each operand's gradient after it,
+    summed in the order the sweep adds contributions, so the sums shown are the engine's to the last bit."""
     names, precision, out = run.names, run.precision, run.names[run.output]
     known: dict[Value, float] = {run.output: 1.0}
-    scratch = dict(known)  # the reverse pass keeps its own running sums; ``known`` is ours, step by step
-    for step in reverse_pass(run.order, names, scratch, "backward_steps"):
-        v = step.value
-        up = _num(step.upstream, precision)
+    for swept in reverse_sweep(run.output):
+        v = swept.node
+        if v.op is None:  # the leaves come last, with nothing to send
+            break
+        up = _num(swept.grad, precision)
         phrases, sent = [], []
-        for i, (p, local, product) in enumerate(zip(v.parents, step.locals, step.products)):
+        for i, (p, local, product) in enumerate(zip(v.parents, local_gradients(v), swept.contributions)):
             rule = local_rule(v, i, names).partition(" = ")[2]
             text = f"∂{out}/∂{names[v]} · {rule} = {up} × {_num(local, precision)} = {_num(product, precision)} to {names[p]}"
             before = known.get(p)
             if before is None:
                 known[p] = product
-            else:  # added as the engine adds, so the sum shown is the gradient it will hold
+            else:
                 known[p] = before + product
                 sign = "−" if product < 0 else "+"
                 text += (f" ({names[p]} now {_num(before, precision)} {sign} {_num(abs(product), precision)} = "
