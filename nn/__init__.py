@@ -14,10 +14,9 @@ from .losses import (
     sparse_categorical_cross_entropy, sse,
 )
 from .metrics import accuracy, confusion_matrix, format_confusion_matrix
-from .module import Module
+from .module import Module, load_model
 from .optim import SGD, Adam, AdamW, RMSProp
 from .schedules import CosineDecay, LinearDecay, StepDecay
-from .serialization import load_model
 from .training import EarlyStopping, History, evaluate, fit, model_outputs, predict
 
 __all__ = [

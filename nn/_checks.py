@@ -17,7 +17,10 @@ def real(x: object, what: str) -> float:
     """
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:  # an int beyond float range, such as a 400-digit number read from a file
+        raise ValueError(f"{what} must be finite, got an integer too large for a float") from None
     if not math.isfinite(x):
         raise ValueError(f"{what} must be finite, got {x!r}")
     return x

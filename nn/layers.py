@@ -16,9 +16,19 @@ from autograd import Value
 from . import activations as _activations
 from . import init as _init
 from ._checks import make_rng, positive_int, real
-from .module import Module
+from .module import Module, rebuildable
 
 Seed = int | np.random.Generator | None
+
+MAX_LAYERS = 1000
+"""An MLP read from a file may claim at most this many layers (a list of a million widths is refused unread)."""
+
+
+def _claimed(config: dict[str, Any], key: str) -> Any:
+    """``config[key]`` from a file's architecture, or a ValueError saying it is missing."""
+    if key not in config:
+        raise ValueError(f"the architecture has no {key!r}")
+    return config[key]
 
 
 def _check_name(name: Any, what: str) -> str:
@@ -47,6 +57,7 @@ def _as_list(x: Any, module: str) -> Any:
     return x
 
 
+@rebuildable
 class Neuron(Module):
     """One neuron: ``activation(w · x + b)``, the weighted sum being a single ``autograd.dot`` node.
 
@@ -117,6 +128,11 @@ class Neuron(Module):
     def config(self) -> dict[str, Any]:
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation, "name": self.name}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        """How many parameters the Neuron ``config`` describes, without building it. ``nin + 1``"""
+        return positive_int(_claimed(config, "nin"), "nin") + 1
+
     def __repr__(self) -> str:
         if self.nin <= 6:
             weights = ", ".join(f"{p.data:.4g}" for p in self.w)
@@ -124,6 +140,7 @@ class Neuron(Module):
         return f"Neuron({self.name}: {self.nin} → 1, {self.activation}, {self.num_parameters()} parameters)"
 
 
+@rebuildable
 class Layer(Module):
     """``nout`` neurons reading the same inputs; calling it always returns a list of ``nout`` Values.
 
@@ -177,10 +194,16 @@ class Layer(Module):
     def config(self) -> dict[str, Any]:
         return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation, "name": self.name}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        """How many parameters the Layer ``config`` describes, without building it. ``(nin + 1) · nout``"""
+        return (positive_int(_claimed(config, "nin"), "nin") + 1) * positive_int(_claimed(config, "nout"), "nout")
+
     def __repr__(self) -> str:
         return f"Layer({self.name}: {self.nin} → {self.nout}, {self.activation}, {self.num_parameters()} parameters)"
 
 
+@rebuildable
 class MLP(Module):
     """A multilayer perceptron: layers ``L1``..``Ln`` of the given ``sizes``, ``activation`` on the hidden
     layers and ``output_activation`` on the last. Calling it returns one Value when the last layer has one
@@ -243,6 +266,21 @@ class MLP(Module):
     def config(self) -> dict[str, Any]:
         return {"type": "MLP", "nin": self.nin, "sizes": self.sizes[1:],
                 "activation": self.activation, "output_activation": self.output_activation}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        """How many parameters the MLP ``config`` describes, without building it.
+
+        >>> MLP.count_parameters({"nin": 2, "sizes": [16, 16, 1]})
+        337
+        """
+        sizes = _claimed(config, "sizes")
+        if not isinstance(sizes, list) or not 1 <= len(sizes) <= MAX_LAYERS:
+            raise ValueError(f"sizes must be a list of 1 to {MAX_LAYERS} layer widths, got "
+                             f"{f'{len(sizes)} widths' if isinstance(sizes, list) else type(sizes).__name__}")
+        widths = [positive_int(_claimed(config, "nin"), "nin")]
+        widths += [positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+        return sum((a + 1) * b for a, b in zip(widths, widths[1:]))
 
     def __repr__(self) -> str:
         head = (f"MLP({self.nin} → {self.sizes[1:]}, {self.activation} → {self.output_activation}, "

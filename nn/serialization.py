@@ -1,6 +1,7 @@
-"""Saving a model to a human-readable JSON file and loading it back, exactly (floats keep every digit).
+"""The saved-model file format: human-readable JSON, written atomically and read back with every check.
 
-The file holds the architecture (``Module.config()``) and every named parameter::
+The file holds the architecture (``Module.config()``) and every named parameter, floats with all
+their digits so a round trip is exact::
 
     {
       "format": "valuegrad.nn",
@@ -9,105 +10,103 @@ The file holds the architecture (``Module.config()``) and every named parameter:
       "num_parameters": 3,
       "parameters": {"layers.0.neurons.0.w.0": 0.25, ...}
     }
+
+This module knows the format only, not the modules (``nn.module`` builds models from what it reads):
+a file that is not such a document, however broken or hostile, is a ``ValueError`` naming the file.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from .init import constant
-from .layers import MLP, Layer, Neuron
-from .module import Module
+from autograd.files import write_atomically
 
 FORMAT = "valuegrad.nn"
 VERSION = 1
-_BUILDERS = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+MAX_FILE_BYTES = 64 * 2**20
+"""Larger files are refused unread: 64 MiB holds about three million parameters, far more than a
+scalar engine trains, and reading stays well under a second."""
 
 
-def save(module: Module, path: str | os.PathLike) -> None:
-    """Write ``module``'s architecture and parameters to ``path`` as indented JSON.
+def save(path: str | os.PathLike, architecture: Mapping[str, Any], parameters: Mapping[str, float]) -> None:
+    """Write ``architecture`` and ``parameters`` to ``path`` as indented JSON, atomically.
 
-    >>> import tempfile, os, nn
-    >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
-    >>> net = nn.MLP(2, [1], seed=0); save(net, path)
-    >>> nn.load_model(path).state_dict() == net.state_dict()
-    True
+    A reader of ``path`` sees the previous file or the whole new one, never a half-written one.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "line.json")
+    >>> save(path, {"type": "Line"}, {"slope": 2.0, "intercept": 0.5})
+    >>> read(path)["parameters"]
+    {'slope': 2.0, 'intercept': 0.5}
     """
     document = {
         "format": FORMAT,
         "version": VERSION,
-        "architecture": module.config(),
-        "num_parameters": module.num_parameters(),
-        "parameters": module.state_dict(),
+        "architecture": dict(architecture),
+        "num_parameters": len(parameters),
+        "parameters": dict(parameters),
     }
-    Path(path).write_text(_format(document), encoding="utf-8")
-
-
-def load_into(module: Module, path: str | os.PathLike) -> None:
-    """Load the parameters in ``path`` into ``module``; ValueError naming the first mismatch, module unchanged.
-
-    >>> import tempfile, os, nn
-    >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
-    >>> nn.MLP(2, [1], seed=0).save(path)
-    >>> nn.MLP(2, [3, 1]).load(path)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: ...net.json holds a different architecture: sizes is [1] in the file but [3, 1] in this model
-    """
-    document = read(path)
-    saved, own = document["architecture"], module.config()
-    for key in [*own, *(k for k in saved if k not in own)]:
-        if saved.get(key) != own.get(key):
-            raise ValueError(f"{path} holds a different architecture: {key} is {saved.get(key)!r} in the file "
-                             f"but {own.get(key)!r} in this model")
-    _load_parameters(module, document, path)
-
-
-def load_model(path: str | os.PathLike) -> Module:
-    """Rebuild the ``Neuron``, ``Layer`` or ``MLP`` saved in ``path``, parameters included.
-
-    Models with a custom activation function cannot be rebuilt from its name: construct them
-    yourself and call ``model.load(path)``.
-
-    >>> import tempfile, os, nn
-    >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
-    >>> nn.MLP(2, [3, 1], activation="tanh", seed=0).save(path)
-    >>> load_model(path)
-    MLP(2 → [3, 1], tanh → identity, 13 parameters)
-      Layer(L1: 2 → 3, tanh, 9 parameters)
-      Layer(L2: 3 → 1, identity, 4 parameters)
-    """
-    document = read(path)
-    architecture = dict(document["architecture"])
-    kind = architecture.pop("type", None)
-    if kind not in _BUILDERS:
-        raise ValueError(f"{path}: cannot rebuild a model of type {kind!r}; known types: {', '.join(_BUILDERS)}")
-    try:
-        model = _BUILDERS[kind](**architecture, init=constant(0.0))  # every weight is overwritten below
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: cannot rebuild the {kind} it describes: {exc}") from None
-    _load_parameters(model, document, path)
-    return model
+    write_atomically(path, _format(document))
 
 
 def read(path: str | os.PathLike) -> dict[str, Any]:
-    """Read and check a saved-model file: its format tag, version, architecture and parameters sections."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    """Read and check a saved-model file: size, encoding, JSON, format tag, version and sections.
+
+    Any defect (binary data, deep nesting, ``NaN``, a wrong section...) is a ValueError naming the file.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "bad.json")
+    >>> _ = open(path, "w").write('{"format": "valuegrad.nn", "version": 1, "parameters": {"b": NaN}}')
+    >>> read(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ...bad.json is not valid JSON: NaN is not a finite number
+    """
+    document = _parse(path, _text(path))
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{path} is not a saved valuegrad model (no \"format\": \"{FORMAT}\" entry)")
     if document.get("version") != VERSION:
-        raise ValueError(f"{path} has format version {document.get('version')!r}; this library reads version {VERSION}")
+        raise ValueError(f"{path} has format version {short_repr(document.get('version'))}; "
+                         f"this library reads version {VERSION}")
     for section in ("architecture", "parameters"):
         if not isinstance(document.get(section), dict):
             raise ValueError(f"{path} has no {section!r} object")
     return document
+
+
+def _text(path: str | os.PathLike) -> str:
+    """The file's text, refusing files too big to be a model and bytes that are not UTF-8."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > MAX_FILE_BYTES:  # checked before reading: no big buffer
+            raise ValueError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MiB: not a model this library saved")
+        data = file.read(size + 1)  # read(n) allocates n bytes: ask only for what is there
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MiB: not a model this library saved")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not a text file (byte {exc.start} is not UTF-8): not a saved model") from None
+
+
+def _parse(path: str | os.PathLike, text: str) -> Any:
+    def refuse(name: str) -> float:
+        raise ValueError(f"{name} is not a finite number")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except RecursionError:
+        raise ValueError(f"{path} is not a saved model: its JSON is nested too deeply to read") from None
+    except ValueError as exc:  # JSONDecodeError, our refusal, or an integer of thousands of digits
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+
+
+def short_repr(value: Any) -> str:
+    """A value from a file for an error message, cut short (a file may hold a 400-digit number)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _format(document: dict[str, Any]) -> str:
@@ -121,10 +120,3 @@ def _format(document: dict[str, Any]) -> str:
             text = json.dumps(value, ensure_ascii=False)
         entries.append(f"  {json.dumps(key)}: {text}")
     return "{\n" + ",\n".join(entries) + "\n}\n"
-
-
-def _load_parameters(module: Module, document: dict[str, Any], path: str | os.PathLike) -> None:
-    try:
-        module.load_state_dict(document["parameters"])
-    except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None

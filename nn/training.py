@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
-from tqdm import tqdm
+from tqdm import auto as tqdm_auto  # a widget bar in Jupyter, a text bar in a terminal
 
 import autograd
 
@@ -353,7 +353,7 @@ def fit(
     history = History(metrics={n: [] for n, _ in named}, val_metrics={n: [] for n, _ in named} if val else {})
     tracker = None if stopper is None else _BestTracker(stopper, parameters)
     interactive = progress and hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
-    bar = tqdm(  # in a log file (not a terminal) redraw rarely, so the bar does not flood it
+    bar = tqdm_auto.tqdm(  # in a log file (not a terminal) redraw rarely, so the bar does not flood it
         total=epochs * math.ceil(len(rows) / size), unit="batch", disable=not progress,
         file=sys.stderr, dynamic_ncols=True, leave=True, mininterval=0.1 if interactive else 10.0,
     )

@@ -147,6 +147,23 @@ def test_the_progress_bar_shows_loss_and_accuracy_on_stderr_even_without_a_termi
     assert "epoch 2/2" in captured.err and "loss=" in captured.err and "acc=" in captured.err
 
 
+def test_the_progress_bar_is_tqdm_auto_so_a_notebook_shows_one_live_widget(monkeypatch):
+    import tqdm.auto
+
+    made = []
+
+    class Recording(tqdm.auto.tqdm):
+        def __init__(self, *args, **kwargs):
+            made.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Recording)  # in Jupyter tqdm.auto is the widget bar
+    X, y = xor_table()
+    model = small_net()
+    fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.1), epochs=3, batch_size=2, progress=True)
+    assert len(made) == 1 and made[0]["total"] == 3 * 2  # one bar for the whole run: epochs × batches
+
+
 def test_no_progress_bar_writes_nothing(capsys):
     X, y = xor_table()
     model = small_net()
