@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from autograd import Value, local_gradients, reverse_sweep
 
@@ -147,28 +147,45 @@ def backward_steps(output: Value, **draw_options: Any) -> list[Step]:
 def _sweep(run: Pass) -> Iterator[tuple[Value, tuple[str, ...], tuple[tuple[Value, float], ...]]]:
     """Per node the engine's reverse sweep processes: its caption phrases and each operand's gradient after it,
     summed in the order the sweep adds contributions, so the sums shown are the engine's to the last bit."""
-    names, precision, out = run.names, run.precision, run.names[run.output]
     known: dict[Value, float] = {run.output: 1.0}
     for swept in reverse_sweep(run.output):
         v = swept.node
         if v.op is None:  # the leaves come last, with nothing to send
             break
-        up = _num(swept.grad, precision)
-        phrases, sent = [], []
-        for i, (p, local, product) in enumerate(zip(v.parents, local_gradients(v), swept.contributions)):
-            rule = local_rule(v, i, names).partition(" = ")[2]
-            text = f"∂{out}/∂{names[v]} · {rule} = {up} × {_num(local, precision)} = {_num(product, precision)} to {names[p]}"
-            before = known.get(p)
-            if before is None:
-                known[p] = product
-            else:
-                known[p] = before + product
-                sign = "−" if product < 0 else "+"
-                text += (f" ({names[p]} now {_num(before, precision)} {sign} {_num(abs(product), precision)} = "
-                         f"{_num(known[p], precision)})")
-            phrases.append(text)
-            sent.append((p, known[p]))
+        phrases, sent = _phrases(v, swept.grad, local_gradients(v), swept.contributions, known, run.names,
+                                 run.names[run.output], run.precision)
+        known.update(sent)
         yield v, tuple(phrases), tuple(sent)
+
+
+def _phrases(v: Value, upstream: float, locals_: Sequence[float], products: Sequence[float],
+             before: Mapping[Value, float], names: Mapping[Value, str], out: str,
+             precision: int) -> tuple[list[str], list[tuple[Value, float]]]:
+    """One caption phrase per operand of ``v`` (what it receives, and its running sum when it already had a
+    gradient in ``before``), and each operand with its gradient after the step, added as the engine adds."""
+    sums = {p: before[p] for p in v.parents if p in before}
+    up = _num(upstream, precision)
+    phrases, sent = [], []
+    for i, (p, local, product) in enumerate(zip(v.parents, locals_, products)):
+        rule = local_rule(v, i, names).partition(" = ")[2]
+        text = f"∂{out}/∂{names[v]} · {rule} = {up} × {_num(local, precision)} = {_num(product, precision)} to {names[p]}"
+        if p in sums:
+            total = sums[p] + product
+            sign = "−" if product < 0 else "+"
+            text += f" ({names[p]} now {_num(sums[p], precision)} {sign} {_num(abs(product), precision)} = {_num(total, precision)})"
+            sums[p] = total
+        else:
+            sums[p] = product
+        phrases.append(text)
+        sent.append((p, sums[p]))
+    return phrases, sent
+
+
+def _contributions(step: Any, before: Mapping[Value, float], names: Mapping[Value, str], out: str,
+                   precision: int) -> list[str]:
+    """The caption phrases of one reverse-pass node (``.value``, ``.upstream``, ``.locals``, ``.products``);
+    ``viz.snapshot`` words its backward steps with it."""
+    return _phrases(step.value, step.upstream, step.locals, step.products, before, names, out, precision)[0]
 
 
 def _num(x: float, precision: int) -> str:
