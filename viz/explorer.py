@@ -13,13 +13,12 @@ import contextlib
 import json
 import math
 import threading
-from collections import OrderedDict
 from importlib import resources
 from typing import Any, Sequence
 
 from autograd import Value, parse
 
-from .explorer_svg import MAX_LAYOUT_NODES, layout_svg
+from .explorer_svg import with_layout
 from .replay import replay
 from .server import HTTPError, LocalServer, Request, Response
 from .snapshot import GraphTooBigError, snapshot
@@ -121,7 +120,6 @@ class Explorer:
             self.source = ExpressionSource(what, {k: float(v) for k, v in values.items()})
         else:
             raise TypeError(f"explore needs an expression (str) or a Value, got {type(what).__name__}: {what!r}")
-        self._layouts: OrderedDict[str, str | None] = OrderedDict()  # structure key → svg (None: too big)
         self.server = LocalServer(port)
         self.server.add_route("/", self._page)
         self.server.add_route("/api/snapshot", self._snapshot)
@@ -153,21 +151,7 @@ class Explorer:
                 raise HTTPError(400, str(exc)) from None
         snap["expression"] = text
         snap["editable"] = self.source.editable
-        if query.get("have") != snap["structure"]:
-            snap["svg"] = self._layout(snap)
-            if snap["svg"] is None:
-                snap["svg_note"] = f"{len(snap['nodes'])} nodes: too many to draw (at most {MAX_LAYOUT_NODES})"
-        return snap
-
-    def _layout(self, snap: dict[str, Any]) -> str | None:
-        key = snap["structure"]
-        if key not in self._layouts:
-            svg = layout_svg(snap) if len(snap["nodes"]) <= MAX_LAYOUT_NODES else None
-            self._layouts[key] = svg
-            while len(self._layouts) > 32:  # the few graphs a learner moves between
-                self._layouts.popitem(last=False)
-        self._layouts.move_to_end(key)
-        return self._layouts[key]
+        return with_layout(snap, query.get("have"))
 
     def _snapshot(self, request: Request) -> dict[str, Any]:
         return self.answer(request.query)

@@ -10,6 +10,8 @@ every value card has the same parts a page can address: ``g.vg-node[data-id][dat
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from html import escape
 from typing import Any
 
@@ -18,6 +20,37 @@ from .renderer import render
 MAX_LAYOUT_NODES = 2_000  # graphviz takes seconds beyond this, and nobody reads such a picture
 CARD_HEIGHT = 50.0        # points: name, data and grad rows
 _CHAR = 6.6               # a character's width at the cards' 11px font, in points (approximate)
+
+
+_cache: OrderedDict[str, str | None] = OrderedDict()  # structure key → svg (None: too big to draw)
+_cache_lock = threading.Lock()
+
+
+def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]:
+    """Add ``svg`` to a snapshot whose structure differs from ``have`` (the one a view already shows),
+    as every live view's server answers; layouts are kept for the last 32 structures.
+
+    >>> from autograd import Value
+    >>> from viz.snapshot import snapshot
+    >>> snap = with_layout(snapshot(Value(2.0, label="x").sin()))
+    >>> snap["svg"].startswith("<svg"), "svg" in with_layout(snapshot(Value(3.0, label="x").sin()), snap["structure"])
+    (True, False)
+    """
+    key = snap["structure"]
+    if have == key:
+        return snap
+    with _cache_lock:
+        svg = _cache.get(key, "")
+    if svg == "":
+        svg = layout_svg(snap) if len(snap["nodes"]) <= MAX_LAYOUT_NODES else None
+        with _cache_lock:
+            _cache[key] = svg
+            while len(_cache) > 32:  # the few graphs a learner moves between
+                _cache.popitem(last=False)
+    snap["svg"] = svg
+    if svg is None:
+        snap["svg_note"] = f"{len(snap['nodes'])} nodes: too many to draw (at most {MAX_LAYOUT_NODES})"
+    return snap
 
 
 def layout_svg(snap: dict[str, Any]) -> str:

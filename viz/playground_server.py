@@ -23,6 +23,7 @@ import webbrowser
 from importlib import resources
 from typing import Any, Mapping, Sequence
 
+from .explorer_svg import with_layout
 from .playground_config import check_config
 from .playground_player import Player
 from .playground_session import TrainingSession
@@ -121,7 +122,8 @@ class Playground:
             except (TypeError, ValueError):
                 raise HTTPError(400, f"{name} must be a whole number, got {text!r}") from None
         try:
-            return self.session.neuron_graph(**numbers, split=request.query.get("split", "train"))
+            snap = self.session.neuron_graph(**numbers, split=request.query.get("split", "train"))
+            return with_layout(snap, request.query.get("have"))  # the explorer view's picture, once per structure
         except ValueError as exc:
             raise HTTPError(400, str(exc)) from None
         except ImportError:  # the explorer's snapshot is not installed alongside
