@@ -34,6 +34,14 @@ def at_least(x: object, low: float, what: str) -> float:
     return x
 
 
+def above(x: object, low: float, what: str) -> float:
+    """``x`` as a finite float that is > ``low`` (strictly). ``above(1e-8, 0.0, "eps") == 1e-8``"""
+    x = real(x, what)
+    if not x > low:
+        raise ValueError(f"{what} must be > {low:g}, got {x!r}")
+    return x
+
+
 def fraction(x: object, what: str) -> float:
     """``x`` as a float in [0, 1) (momentum, decay rates). ``fraction(0.9, "beta1") == 0.9``"""
     x = real(x, what)

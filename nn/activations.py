@@ -45,13 +45,14 @@ def softmax(values: Sequence[Value], group: str | None = None) -> list[Value]:
     """
     prefix = group or "softmax"
     values = _as_values(values, "softmax")
-    # The shift changes no output and, being a constant, no gradient: it only keeps exp from overflowing.
-    shift = Value(max(v.data for v in values), label=f"{prefix}.max")
+    # The shift changes no output and, being a constant (the op's argument, not a node), no gradient:
+    # it only keeps exp from overflowing.
+    shift = max(v.data for v in values)
     shifted = [v - shift for v in values]
     exps = [d.exp() for d in shifted]
     total = autograd.sum(exps)
     probs = [e / total for e in exps]
-    shift.group = total.group = group
+    total.group = group
     total.label = f"{prefix}.Σe"
     # Tag through our own references, not .parents: under no_grad nodes record no parents.
     for j, (d, e, p) in enumerate(zip(shifted, exps, probs), start=1):

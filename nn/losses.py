@@ -5,10 +5,13 @@ a list of one). ``targets`` is array-like of shape ``(n,)`` (one output per samp
 Element-wise losses (mse, binary cross-entropy, hinge) average over all n·k outputs; categorical
 cross-entropies sum over the k classes and average over the n samples; ``sse`` sums everything.
 Every Value a loss creates gets ``group = "loss"``; the result is labelled with the loss's name.
+Targets, counts and clipping bounds enter as constant ops (``x - 3.0``, ``x / n``), never as Values:
+a loss graph's leaves are exactly the model's parameters and the inputs the caller made.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Callable, Iterable, Sequence
 
@@ -58,20 +61,15 @@ def binary_cross_entropy(outputs: Outputs, targets: Any) -> Value:
     True
     """
     rows, y = _batch(outputs, targets, "binary_cross_entropy", unit_targets=True)
-    one = _constant(1.0, "1")
-    terms, coeffs = [], []
+    weighted = []
     for i, (row, targets) in enumerate(zip(rows, y.tolist())):
         for p, t in zip(row, targets):
             _check_probability(p, i, "binary_cross_entropy", "binary_cross_entropy_with_logits")
             if t != 0.0:
-                terms.append(_log(_clip(p)))
-                coeffs.append(-t)
+                weighted.append((p, -t))
             if t != 1.0:
-                q = one - p
-                q.group = GROUP
-                terms.append(_log(_clip(q)))
-                coeffs.append(t - 1.0)
-    return _mean(_dot(terms, coeffs), y.size, "binary_cross_entropy")
+                weighted.append((_tag(1.0 - p), t - 1.0))
+    return _mean(_weighted_logs(weighted, rows[0][0]), y.size, "binary_cross_entropy")
 
 
 def binary_cross_entropy_with_logits(outputs: Outputs, targets: Any) -> Value:
@@ -151,11 +149,10 @@ def hinge(outputs: Outputs, targets: Any) -> Value:
     rows, y = _batch(outputs, targets, "hinge")
     if not np.isin(y, (-1.0, 1.0)).all():
         raise ValueError(f"hinge: targets must be -1 or 1 (for 0/1 labels pass 2*y - 1), got {np.unique(y).tolist()}")
-    one = _constant(1.0, "1")
     margins = []
     for row, targets in zip(rows, y.tolist()):
         for out, t in zip(row, targets):
-            gap = one - out if t > 0 else out + one  # 1 − y·ŷ for y = ±1
+            gap = 1.0 - out if t > 0 else out + 1.0  # 1 − y·ŷ for y = ±1
             gap.group = GROUP
             margins.append(_tag(gap.relu()))
     return _mean(_tag(autograd.sum(margins)), y.size, "hinge")
@@ -175,7 +172,7 @@ def l2_penalty(parameters: Iterable[Value], alpha: float) -> Value:
     for i, p in enumerate(ps):
         if not isinstance(p, Value):
             raise TypeError(f"l2_penalty: parameters[{i}] must be a Value, got {type(p).__name__}: {p!r}")
-    return _finish(_tag(autograd.dot(ps, ps)) * _constant(alpha, "alpha"), "l2_penalty")
+    return _finish(_tag(autograd.dot(ps, ps)) * alpha, "l2_penalty")
 
 
 LOSSES: dict[str, Callable[..., Value]] = {
@@ -199,7 +196,7 @@ def get(loss: str | Callable[..., Value]) -> Callable[..., Value]:
 
 
 def _rows(outputs: Outputs, name: str) -> list[list[Value]]:
-    """The batch as a list of equal-length rows of Values (numbers become constants)."""
+    """The batch as a list of equal-length rows of Values (numbers given as outputs become Values)."""
     if isinstance(outputs, (Value, str, bytes)) or not isinstance(outputs, Iterable):
         raise TypeError(f"{name}: outputs must be a list with one model output per sample, got {type(outputs).__name__}")
     rows = [[out] if isinstance(out, (Value, numbers.Real)) else list(out) for out in outputs]
@@ -212,7 +209,7 @@ def _rows(outputs: Outputs, name: str) -> list[list[Value]]:
                              f"sample {i} has {len(row)}")
         for j, out in enumerate(row):
             if not isinstance(out, Value):
-                row[j] = _constant(_number(out, name, i), "")
+                row[j] = _tag(Value(_number(out, name, i)))
     return rows
 
 
@@ -248,28 +245,25 @@ def _sum_of_squares(rows: list[list[Value]], y: np.ndarray) -> Value:
     diffs = []
     for row, targets in zip(rows, y.tolist()):
         for out, t in zip(row, targets):
-            d = out - _constant(t, "y")
-            d.group = GROUP
-            diffs.append(d)
+            diffs.append(_tag(out - t))
     return _tag(autograd.dot(diffs, diffs))  # Σ d·d: one node for the whole batch
 
 
 def _cross_entropy(rows: list[list[Value]], y: np.ndarray, name: str) -> Value:
-    terms, coeffs = [], []
+    weighted = []
     for i, (row, targets) in enumerate(zip(rows, y.tolist())):
         for p, t in zip(row, targets):
             _check_probability(p, i, name, f"{name}(..., from_logits=True)")
             if t != 0.0:
-                terms.append(_log(_clip(p)))
-                coeffs.append(-t)
-    return _mean(_dot(terms, coeffs), len(rows), name)
+                weighted.append((p, -t))
+    return _mean(_weighted_logs(weighted, rows[0][0]), len(rows), name)
 
 
 def _cross_entropy_from_logits(rows: list[list[Value]], y: np.ndarray, name: str) -> Value:
     """Σᵢ [sᵢ·log Σⱼ e^(zᵢⱼ − mᵢ) − Σⱼ yᵢⱼ·(zᵢⱼ − mᵢ)] / n with mᵢ the row max (a constant) and sᵢ = Σⱼ yᵢⱼ."""
     terms, coeffs = [], []
     for row, targets in zip(rows, y.tolist()):
-        shift = _constant(max(z.data for z in row), "max")
+        shift = max(z.data for z in row)
         shifted = [_tag(z - shift) for z in row]
         terms.append(_log(_tag(autograd.sum([_tag(s.exp()) for s in shifted]))))
         coeffs.append(sum(targets))
@@ -286,13 +280,23 @@ def _check_probability(p: Value, i: int, name: str, alternative: str) -> None:
                          f"for raw scores use {alternative}")
 
 
-def _clip(p: Value) -> Value:
-    """p itself inside [EPS, 1 − EPS]; outside it a constant at the bound (no gradient, like a clamp)."""
-    if p.data < EPS:
-        return _constant(EPS, "eps")
-    if p.data > 1.0 - EPS:
-        return _constant(1.0 - EPS, "1−eps")
-    return p
+def _weighted_logs(weighted: list[tuple[Value, float]], anchor: Value) -> Value:
+    """Σ c·log(clip(p)) over (p, c) pairs, one dot node.
+
+    A p outside [EPS, 1 − EPS] is clipped to the bound, a constant (no gradient, like a clamp): its
+    term joins a constant added at the end instead of the graph, so it makes no leaf.
+    """
+    terms, coeffs, constant = [], [], 0.0
+    for p, c in weighted:
+        if EPS <= p.data <= 1.0 - EPS:
+            terms.append(_log(p))
+            coeffs.append(c)
+        else:
+            constant += c * math.log(EPS if p.data < EPS else 1.0 - EPS)
+    if not terms:  # everything clipped (or no target): keep an output in the graph, with gradient 0
+        terms, coeffs = [anchor], [0.0]
+    total = _tag(autograd.dot(terms, coeffs))
+    return _tag(total + constant) if constant else total
 
 
 def _log(v: Value) -> Value:
@@ -303,17 +307,13 @@ def _dot(terms: list[Value], coeffs: list[float]) -> Value:
     return _tag(autograd.dot(terms, coeffs))
 
 
-def _constant(x: float, label: str) -> Value:
-    return _tag(Value(x, label=label))
-
-
 def _tag(v: Value) -> Value:
     v.group = GROUP
     return v
 
 
 def _mean(total: Value, count: int, name: str) -> Value:
-    return _finish(total / _constant(float(count), "n"), name)
+    return _finish(total / float(count), name)
 
 
 def _finish(v: Value, name: str) -> Value:

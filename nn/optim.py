@@ -8,20 +8,35 @@ definitions exactly (they match ``torch.optim`` with float64 tensors):
 - Adam:    g = ∇ + λ·p;  m = β₁·m + (1 − β₁)·g;  s = β₂·s + (1 − β₂)·g²;
            p −= (lr / (1 − β₁ᵗ))·m / (√s / √(1 − β₂ᵗ) + ε)   (bias-corrected)
 - AdamW:   p −= lr·λ·p first (decay decoupled from the gradient), then the Adam step with λ = 0.
+
+A step is all or nothing: each optimizer proposes every new value and its new state first; if any
+value is not finite (a learning rate too large, an infinite gradient), ``step`` raises
+``NonFiniteStepError`` naming the parameter, and no parameter, moment or step count changes.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Any, Iterable
 
 from autograd import Value
 
-from ._checks import at_least, fraction
+from ._checks import above, at_least, fraction
+
+
+class NonFiniteStepError(OverflowError):
+    """A step would have made a parameter infinite or NaN; nothing was changed.
+
+    An OverflowError, as the engine's own overflows are, so ``except OverflowError`` catches divergence.
+    """
 
 
 class Optimizer:
-    """Base class: holds the parameters and a validated learning rate ``lr`` (settable, e.g. by a schedule)."""
+    """Base class: holds the parameters and a validated learning rate ``lr`` (settable, e.g. by a schedule).
+
+    A subclass writes ``_propose(t)``: the new values of every parameter and its new state for step
+    ``t``, computed without changing anything; ``step`` checks them and then commits them.
+    """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         if isinstance(params, Value) or not isinstance(params, Iterable):
@@ -50,17 +65,46 @@ class Optimizer:
         self._lr = at_least(value, 0.0, "learning rate lr")
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0."""
+        """Set every parameter's ``.grad`` to 0 (the same as ``autograd.zero_grad(params)``)."""
         for p in self.params:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter from its ``.grad`` once."""
-        self.steps += 1
-        self._update()
+        """Update every parameter from its ``.grad`` once, or raise ``NonFiniteStepError`` and change nothing.
 
-    def _update(self) -> None:
+        >>> w = Value(1.0); w.grad = 1e300
+        >>> SGD([w], lr=1e10).step()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        nn.optim.NonFiniteStepError: SGD step 1 would make parameter params[0] -inf (its grad is 1e+300, lr 1e+10); ...
+        >>> w.data
+        1.0
+        """
+        values, state = self._propose(self.steps + 1)
+        if not math.isfinite(sum(values)):  # one sum is cheap; a finite sum may still overflow, so look closer
+            self._refuse([i for i, x in enumerate(values) if not math.isfinite(x)], values)
+        for p, x in zip(self.params, values):
+            p.data = x
+        self._commit(state)
+        self.steps += 1
+
+    def _refuse(self, bad: list[int], values: list[float]) -> None:
+        if not bad:
+            return
+        i = bad[0]
+        p = self.params[i]
+        name = f"{p.label!r}" if p.label else f"params[{i}]"
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise NonFiniteStepError(
+            f"{type(self).__name__} step {self.steps + 1} would make parameter {name} {values[i]!r}{more} "
+            f"(its grad is {p.grad:g}, lr {self.lr:g}); nothing was changed: try a smaller learning rate")
+
+    def _propose(self, t: int) -> tuple[list[float], Any]:
+        """New values of every parameter after step ``t``, and the state to keep; changes nothing."""
         raise NotImplementedError
+
+    def _commit(self, state: Any) -> None:
+        """Keep the state ``_propose`` returned (after every new value proved finite)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr!r}, {len(self.params)} parameters, {self.steps} steps)"
@@ -80,20 +124,18 @@ class SGD(Optimizer):
         self.weight_decay = at_least(weight_decay, 0.0, "weight_decay")
         self._velocity: list[float] | None = None
 
-    def _update(self) -> None:
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+    def _propose(self, t: int) -> tuple[list[float], list[float] | None]:
+        lr, mu, wd, params = self.lr, self.momentum, self.weight_decay, self.params
+        grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
         if mu == 0.0:
-            for p in self.params:
-                p.data -= lr * (p.grad + wd * p.data if wd else p.grad)
-            return
-        velocity = self._velocity
-        if velocity is None:
-            velocity = self._velocity = [p.grad + wd * p.data if wd else p.grad for p in self.params]
-        else:
-            for i, p in enumerate(self.params):
-                velocity[i] = mu * velocity[i] + (p.grad + wd * p.data if wd else p.grad)
-        for p, v in zip(self.params, velocity):
-            p.data -= lr * v
+            return [p.data - lr * g for p, g in zip(params, grads)], None
+        old = self._velocity
+        velocity = grads if old is None else [mu * v + g for v, g in zip(old, grads)]
+        return [p.data - lr * v for p, v in zip(params, velocity)], velocity
+
+    def _commit(self, state: list[float] | None) -> None:
+        if state is not None:
+            self._velocity = state
 
 
 class RMSProp(Optimizer):
@@ -108,16 +150,22 @@ class RMSProp(Optimizer):
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
         self.alpha = fraction(alpha, "alpha")
-        self.eps = at_least(eps, 0.0, "eps")
+        self.eps = above(eps, 0.0, "eps")  # eps = 0 divides 0 by 0 where a gradient has always been 0
         self.weight_decay = at_least(weight_decay, 0.0, "weight_decay")
         self._square = [0.0] * len(self.params)
 
-    def _update(self) -> None:
-        lr, alpha, eps, wd, square = self.lr, self.alpha, self.eps, self.weight_decay, self._square
-        for i, p in enumerate(self.params):
+    def _propose(self, t: int) -> tuple[list[float], list[float]]:
+        lr, alpha, eps, wd = self.lr, self.alpha, self.eps, self.weight_decay
+        values, square = [], []
+        for p, s in zip(self.params, self._square):
             g = p.grad + wd * p.data if wd else p.grad
-            s = square[i] = alpha * square[i] + (1.0 - alpha) * g * g
-            p.data -= lr * g / (math.sqrt(s) + eps)
+            s = alpha * s + (1.0 - alpha) * g * g
+            square.append(s)
+            values.append(p.data - lr * g / (math.sqrt(s) + eps))
+        return values, square
+
+    def _commit(self, state: list[float]) -> None:
+        self._square = state
 
 
 class Adam(Optimizer):
@@ -140,28 +188,30 @@ class Adam(Optimizer):
         except (TypeError, ValueError):
             raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
         self.betas = (fraction(beta1, "beta1"), fraction(beta2, "beta2"))
-        self.eps = at_least(eps, 0.0, "eps")
+        self.eps = above(eps, 0.0, "eps")  # eps = 0 divides 0 by 0 where a gradient has always been 0
         self.weight_decay = at_least(weight_decay, 0.0, "weight_decay")
         self._m = [0.0] * len(self.params)
         self._s = [0.0] * len(self.params)
 
-    def _update(self) -> None:
+    def _propose(self, t: int) -> tuple[list[float], tuple[list[float], list[float]]]:
         lr, eps, wd = self.lr, self.eps, self.weight_decay
         beta1, beta2 = self.betas
-        step_size = lr / (1.0 - beta1 ** self.steps)
-        root_correction = math.sqrt(1.0 - beta2 ** self.steps)
-        m, s = self._m, self._s
+        step_size = lr / (1.0 - beta1 ** t)
+        root_correction = math.sqrt(1.0 - beta2 ** t)
         coupled = wd and not self._decoupled
-        shrink = 1.0 - lr * wd
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if coupled:
-                g += wd * p.data
-            elif wd:
-                p.data *= shrink
-            mi = m[i] = beta1 * m[i] + (1.0 - beta1) * g
-            si = s[i] = beta2 * s[i] + (1.0 - beta2) * g * g
-            p.data -= step_size * mi / (math.sqrt(si) / root_correction + eps)
+        shrink = 1.0 - lr * wd if wd and self._decoupled else 1.0
+        values, m, s = [], [], []
+        for p, mi, si in zip(self.params, self._m, self._s):
+            g = p.grad + wd * p.data if coupled else p.grad
+            mi = beta1 * mi + (1.0 - beta1) * g
+            si = beta2 * si + (1.0 - beta2) * g * g
+            m.append(mi)
+            s.append(si)
+            values.append(p.data * shrink - step_size * mi / (math.sqrt(si) / root_correction + eps))
+        return values, (m, s)
+
+    def _commit(self, state: tuple[list[float], list[float]]) -> None:
+        self._m, self._s = state
 
 
 class AdamW(Adam):

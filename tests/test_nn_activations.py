@@ -6,7 +6,7 @@ import pytest
 
 import autograd
 import nn
-from autograd import Value, gradcheck
+from autograd import Value, gradcheck, topological_order
 from nn import activations
 
 ELEMENTWISE = ["sign", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softplus", "silu"]
@@ -119,11 +119,13 @@ def test_softmax_under_no_grad_gives_the_same_probabilities_and_groups():
     assert all(p.parents == () and p.group == "L2" for p in probs)
 
 
-def test_softmax_subtracts_the_max_as_a_single_constant():
-    probs = activations.softmax([Value(1.0), Value(3.0)])
-    shifts = {p.parents[0].parents[0].parents[1] for p in probs}
-    (shift,) = shifts
-    assert shift.is_leaf and shift.data == 3.0
+def test_softmax_subtracts_the_max_as_a_constant_op_not_a_leaf():
+    x = [Value(1.0), Value(3.0)]
+    probs = activations.softmax(x)
+    shifted = [p.parents[0].parents[0] for p in probs]  # p = e / Σe, e = exp(z − max)
+    assert [(d.op.name, d.op_arg) for d in shifted] == [("subc", 3.0), ("subc", 3.0)]
+    leaves = {id(v) for v in topological_order(probs[0]) if v.is_leaf}
+    assert leaves == {id(v) for v in x}
 
 
 def test_softmax_of_nothing_raises_value_error():

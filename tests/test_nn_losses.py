@@ -165,7 +165,49 @@ def test_mse_reduces_the_batch_in_one_node():
     outputs = [[Value(float(i))] for i in range(50)]
     result = losses.mse(outputs, np.zeros(50))
     ops = [v.op.name for v in topological_order(result) if v.op is not None]
-    assert ops.count("sub") == 50 and ops.count("dot") == 1 and len(ops) == 52
+    assert ops.count("subc") == 50 and ops.count("dot") == 1 and ops.count("divc") == 1 and len(ops) == 52
+
+
+def _leaves(loss):
+    return {id(v) for v in topological_order(loss) if v.is_leaf}
+
+
+LOSS_CASES = {
+    "mse": (losses.mse, "identity", 1, lambda i: float(i % 3)),
+    "sse": (losses.sse, "identity", 1, lambda i: float(i % 3)),
+    "hinge": (losses.hinge, "identity", 1, lambda i: 1.0 if i % 2 else -1.0),
+    "binary_cross_entropy": (losses.binary_cross_entropy, "sigmoid", 1, lambda i: float(i % 2)),
+    "binary_cross_entropy_with_logits": (losses.binary_cross_entropy_with_logits, "identity", 1, lambda i: 0.25),
+    "categorical_cross_entropy": (losses.categorical_cross_entropy, "softmax", 3,
+                                  lambda i: [1.0 if j == i % 3 else 0.0 for j in range(3)]),
+    "sparse_categorical_cross_entropy": (
+        lambda outs, y: losses.sparse_categorical_cross_entropy(outs, y, from_logits=True), "identity", 3,
+        lambda i: i % 3),
+}
+
+
+@pytest.mark.parametrize("name", LOSS_CASES)
+def test_a_loss_graphs_leaves_are_exactly_the_parameters_and_the_callers_inputs(name):
+    import nn
+
+    loss_fn, activation, k, target = LOSS_CASES[name]
+    net = nn.MLP(2, [3, k], activation="tanh", output_activation=activation, seed=0)
+    inputs = [[Value(0.01 * i), Value(-0.02 * i)] for i in range(100)]  # 100 samples the caller made
+    loss = loss_fn([net(x) for x in inputs], [target(i) for i in range(100)])
+    made = {id(v) for x in inputs for v in x} | {id(p) for p in net.parameters()}
+    assert _leaves(loss) == made  # no leaf for a target, the count n, a 1, a clipping bound
+
+
+def test_l2_penalty_and_clipped_probabilities_make_no_leaves():
+    w = [Value(1.0), Value(-2.0)]
+    assert _leaves(losses.l2_penalty(w, 0.1)) == {id(v) for v in w}
+    p = [Value(0.0), Value(1.0), Value(0.5)]  # two are clipped to the bounds
+    loss = losses.binary_cross_entropy([[q] for q in p], [1.0, 1.0, 1.0])
+    assert _leaves(loss) == {id(p[2])}
+    assert math.isclose(loss.data, -(math.log(losses.EPS) + math.log(1 - losses.EPS) + math.log(0.5)) / 3)
+    everything_clipped = losses.binary_cross_entropy([[p[0]]], [1.0])
+    everything_clipped.backward()
+    assert everything_clipped.data == -math.log(losses.EPS) and p[0].grad == 0.0
 
 
 def test_cross_entropy_from_logits_builds_one_reduction_node():

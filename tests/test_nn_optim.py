@@ -1,5 +1,6 @@
 """Specification of nn.optim and nn.schedules: update sequences by hand and vs torch.optim, lr schedules, errors."""
 
+import copy
 import math
 
 import pytest
@@ -253,3 +254,72 @@ def test_schedules_reject_bad_arguments():
         LinearDecay(opt, total_steps=10, final_lr=-1.0)
     with pytest.raises(TypeError, match="needs an nn.optim optimizer"):
         CosineDecay("adam", total_steps=10)
+
+
+# ----- a step is all or nothing ---------------------------------------------------------------------
+
+
+def _state(opt):
+    """Everything an optimizer carries between steps, copied."""
+    return copy.deepcopy({k: v for k, v in vars(opt).items() if k != "params"})
+
+
+OPTIMIZERS = [
+    (SGD, {"lr": 0.1}), (SGD, {"lr": 0.1, "momentum": 0.9}), (SGD, {"lr": 0.1, "weight_decay": 0.1}),
+    (RMSProp, {"lr": 0.01}), (Adam, {"lr": 0.1}), (Adam, {"lr": 0.1, "weight_decay": 0.1}),
+    (AdamW, {"lr": 0.1, "weight_decay": 0.1}),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs", OPTIMIZERS)
+def test_a_step_that_would_make_a_parameter_non_finite_raises_and_changes_nothing(cls, kwargs):
+    net = nn.MLP(2, [3, 1], seed=0)
+    opt = cls(net.parameters(), **kwargs)
+    net([0.5, -1.0]).backward()
+    opt.step()  # one good step, so momentum and moments hold something
+    net.zero_grad()
+    net([0.5, -1.0]).backward()
+    bad = net.layers[1].neurons[0].w[2]
+    bad.grad = math.inf  # as a blown-up backward would leave it
+    before, state = net.state_dict(), _state(opt)
+    with pytest.raises(nn.optim.NonFiniteStepError, match=r"step 2 would make parameter 'L2.N1.w3' (-inf|nan)"):
+        opt.step()
+    assert net.state_dict() == before
+    assert _state(opt) == state and opt.steps == 1
+
+
+def test_a_huge_learning_rate_is_refused_before_any_parameter_becomes_inf():
+    w, v = Value(1.0, label="w"), Value(2.0)
+    w.grad, v.grad = 1.0, 1e300
+    opt = SGD([w, v], lr=1e10)
+    with pytest.raises(OverflowError, match=r"parameter params\[1\] -inf .*lr 1e\+10.*try a smaller learning rate"):
+        opt.step()
+    assert (w.data, v.data, opt.steps) == (1.0, 2.0, 0)
+    opt.lr = 0.1
+    opt.step()
+    assert (w.data, v.data) == (0.9, 2.0 - 0.1 * 1e300)
+
+
+def test_values_whose_sum_overflows_are_still_a_good_step():
+    a, b = Value(1e308), Value(1e308)
+    opt = SGD([a, b], lr=0.0)
+    opt.step()
+    assert a.data == b.data == 1e308 and opt.steps == 1
+
+
+def test_fit_reports_a_diverging_step_and_keeps_the_last_good_weights():
+    from nn.data import xor_table
+
+    X, y = xor_table()
+    net = nn.MLP(2, [4, 1], seed=0)
+    with pytest.raises(OverflowError, match="training diverged in epoch 1"):
+        nn.fit(net, X * 1e200, y * 1e200, loss="mse", optimizer=SGD(net.parameters(), lr=1e200), epochs=3,
+               progress=False)
+    assert all(math.isfinite(p.data) for p in net.parameters())
+
+
+@pytest.mark.parametrize("cls", [RMSProp, Adam, AdamW])
+@pytest.mark.parametrize("eps", [0.0, -1e-8, math.nan])
+def test_eps_must_be_positive(cls, eps):
+    with pytest.raises(ValueError, match="eps must be"):
+        cls([Value(1.0)], lr=0.1, eps=eps)
