@@ -29,9 +29,14 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """``viz.playground`` is loaded on first use: it trains with ``nn``, which the pictures do not need."""
+    """``viz.playground`` is loaded on first use: it trains with ``nn``, which the pictures do not need;
+    ``viz.ExplorerWidget`` too: it needs the optional anywidget (``pip install "valuegrad[jupyter]"``)."""
     if name == "playground":
         from .playground_server import playground
 
         return playground
+    if name == "ExplorerWidget":
+        from .widget import ExplorerWidget
+
+        return ExplorerWidget
     raise AttributeError(f"module 'viz' has no attribute {name!r}")

@@ -100,6 +100,41 @@ def _target(output: Value, text: str | None) -> Value | None:
     return order[int(tid)]
 
 
+class Answers:
+    """The explorer's answers, without a server: a graph source (an expression, or a graph built in Python)
+    answering queries with snapshots. The page's ``/api/snapshot`` and the Jupyter widget both use it.
+
+    >>> Answers("x**2", {"x": 3.0}).answer({"x": "4"})["nodes"][0]["grad"]
+    8.0
+    """
+
+    def __init__(self, what: Value | str, values: dict[str, float] | None = None):
+        values = values or {}
+        if isinstance(what, Value):
+            if values:
+                raise TypeError("values are given by the graph's own leaves: drop the keyword inputs")
+            self.source: ExpressionSource | GraphSource = GraphSource(what)
+        elif isinstance(what, str):
+            self.source = ExpressionSource(what, {k: float(v) for k, v in values.items()})
+        else:
+            raise TypeError(f"explore needs an expression (str) or a Value, got {type(what).__name__}: {what!r}")
+
+    def answer(self, query: dict[str, str]) -> dict[str, Any]:
+        """The snapshot for one request's query (what ``/api/snapshot`` sends)."""
+        with self.source.lock:
+            output, text = self.source.build(query)
+            target = _target(output, query.get("target"))
+            try:
+                snap = snapshot(output, target=target, steps=query.get("steps") == "1")
+            except GraphTooBigError as exc:
+                raise HTTPError(400, str(exc)) from None
+            except ValueError as exc:  # a local derivative undefined here (sqrt at 0)
+                raise HTTPError(400, str(exc)) from None
+        snap["expression"] = text
+        snap["editable"] = self.source.editable
+        return with_layout(snap, query.get("have"))
+
+
 class Explorer:
     """The explorer's server: a page at ``/`` and ``/api/snapshot``; ``url`` to open, ``close()`` to stop.
 
@@ -111,15 +146,8 @@ class Explorer:
     """
 
     def __init__(self, what: Value | str, values: dict[str, float] | None = None, *, port: int = 0):
-        values = values or {}
-        if isinstance(what, Value):
-            if values:
-                raise TypeError("values are given by the graph's own leaves: drop the keyword inputs")
-            self.source: ExpressionSource | GraphSource = GraphSource(what)
-        elif isinstance(what, str):
-            self.source = ExpressionSource(what, {k: float(v) for k, v in values.items()})
-        else:
-            raise TypeError(f"explore needs an expression (str) or a Value, got {type(what).__name__}: {what!r}")
+        self.answers = Answers(what, values)
+        self.source = self.answers.source
         self.server = LocalServer(port)
         self.server.add_route("/", self._page)
         self.server.add_route("/api/snapshot", self._snapshot)
@@ -140,18 +168,7 @@ class Explorer:
 
     def answer(self, query: dict[str, str]) -> dict[str, Any]:
         """The snapshot for one request's query (what ``/api/snapshot`` sends)."""
-        with self.source.lock:
-            output, text = self.source.build(query)
-            target = _target(output, query.get("target"))
-            try:
-                snap = snapshot(output, target=target, steps=query.get("steps") == "1")
-            except GraphTooBigError as exc:
-                raise HTTPError(400, str(exc)) from None
-            except ValueError as exc:  # a local derivative undefined here (sqrt at 0)
-                raise HTTPError(400, str(exc)) from None
-        snap["expression"] = text
-        snap["editable"] = self.source.editable
-        return with_layout(snap, query.get("have"))
+        return self.answers.answer(query)
 
     def _snapshot(self, request: Request) -> dict[str, Any]:
         return self.answer(request.query)
@@ -220,4 +237,4 @@ def command(argv: Sequence[str]) -> int:
     return 0
 
 
-__all__ = ["explore", "Explorer", "page_html", "command"]
+__all__ = ["explore", "Explorer", "Answers", "page_html", "command"]
