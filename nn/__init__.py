@@ -7,7 +7,7 @@ schedules, data sets, the training loop and its metrics and plots.
 ('Value', 17)
 """
 
-from . import activations, data, datasets, init, losses, metrics, optim, plots, schedules, training
+from . import activations, data, datasets, history, inference, init, losses, metrics, optim, plots, schedules, training
 from .layers import MLP, Layer, Neuron
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, categorical_cross_entropy, hinge, l2_penalty, mse,
@@ -17,7 +17,9 @@ from .metrics import accuracy, confusion_matrix, format_confusion_matrix
 from .module import Module, load_model
 from .optim import SGD, Adam, AdamW, RMSProp
 from .schedules import CosineDecay, LinearDecay, StepDecay
-from .training import EarlyStopping, History, evaluate, fit, model_outputs, predict
+from .history import EarlyStopping, History
+from .inference import evaluate, model_outputs, predict
+from .training import fit
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "load_model",
@@ -26,5 +28,6 @@ __all__ = [
     "SGD", "RMSProp", "Adam", "AdamW", "StepDecay", "LinearDecay", "CosineDecay",
     "fit", "evaluate", "predict", "model_outputs", "History", "EarlyStopping",
     "accuracy", "confusion_matrix", "format_confusion_matrix",
-    "activations", "init", "losses", "optim", "schedules", "data", "datasets", "training", "metrics", "plots",
+    "activations", "init", "losses", "optim", "schedules", "data", "datasets", "training", "history", "inference",
+    "metrics", "plots",
 ]

@@ -26,6 +26,23 @@ def real(x: object, what: str) -> float:
     return x
 
 
+def finite_array(array: np.ndarray, what: str) -> np.ndarray:
+    """``array`` itself if every entry is finite, else a ValueError naming ``what`` and the first bad entry.
+
+    The one finite check for arrays, as ``real`` is for single numbers.
+
+    >>> finite_array(np.array([1.0, np.nan]), "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X contains NaN or infinite values (the first, nan, at index (1,))
+    """
+    finite = np.isfinite(array)
+    if not finite.all():
+        where = tuple(int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(f"{what} contains NaN or infinite values (the first, {float(array[where])!r}, at index {where})")
+    return array
+
+
 def at_least(x: object, low: float, what: str) -> float:
     """``x`` as a finite float that is >= ``low``. ``at_least(0.1, 0.0, "lr") == 0.1``"""
     x = real(x, what)

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ._checks import positive_int
+from ._checks import finite_array, positive_int
 from .datasets import (
     GENDER_NAMES, GENDER_SHIFT, gender_table, load_digits, make_blobs, make_rng, make_circles, make_moons,
     make_spirals, xor_points, xor_table,
@@ -40,9 +40,7 @@ def as_features(X: Any, what: str = "X") -> np.ndarray:
         raise ValueError(f"{what} must be 2-D (samples × features), got shape {arr.shape}")
     if len(arr) == 0:
         raise ValueError(f"{what} is empty: it needs at least one sample")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{what} contains NaN or infinite values")
-    return arr
+    return finite_array(arr, what)
 
 
 def as_targets(y: Any, n: int, what: str = "y") -> np.ndarray:
@@ -58,9 +56,7 @@ def as_targets(y: Any, n: int, what: str = "y") -> np.ndarray:
         raise ValueError(f"{what} must have shape (n,) or (n, k), got {arr.shape}")
     if len(arr) != n:
         raise ValueError(f"X and {what} must have the same number of samples, got {n} and {len(arr)}")
-    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{what} contains NaN or infinite values")
-    return arr
+    return finite_array(arr, what) if np.issubdtype(arr.dtype, np.floating) else arr
 
 
 def train_test_split(

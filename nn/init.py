@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import lookup, real
+from ._checks import finite_array, lookup, real
 
 Initializer = Callable[[np.random.Generator, int, int], tuple[np.ndarray, np.ndarray]]
 
@@ -130,7 +130,5 @@ def as_matrix(values: object, shape: tuple[int, ...], what: str) -> np.ndarray:
         raise ValueError(f"{what} must be numbers of shape {shape}: {exc}") from None
     if array.shape != shape:
         raise ValueError(f"{what} must have shape {shape}, got shape {array.shape}")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} must be finite, got {array.tolist()}")
-    return array
+    return finite_array(array, what)
 

@@ -20,7 +20,7 @@ import numpy as np
 import autograd
 from autograd import Value
 
-from ._checks import at_least, lookup
+from ._checks import at_least, finite_array, lookup
 
 EPS = 1e-7
 """Probabilities are clipped to [EPS, 1 − EPS] before their log, so a confident mistake costs about 16, not ∞.
@@ -182,6 +182,28 @@ LOSSES: dict[str, Callable[..., Value]] = {
 }
 
 
+# Each loss carries its decision rule for one output: how a score becomes a label (see nn.metrics).
+# Your own loss function may set one too: ``my_loss.decision = "logit"``.
+for _loss in LOSSES.values():
+    _loss.decision = "threshold"  # a probability-like score on a 0/1 target
+binary_cross_entropy_with_logits.decision = "logit"
+hinge.decision = "sign"
+
+
+def decision_for(loss: str | Callable[..., Value] | None, num_outputs: int) -> str:
+    """The decision rule that suits a loss (a name, a function or None) and the model's number of outputs.
+
+    Several outputs → ``"argmax"``; one output → the loss's own ``decision`` attribute (``"logit"``
+    for BCE-with-logits, ``"sign"`` for hinge, ``"threshold"`` for the others and for functions without one).
+
+    >>> decision_for("hinge", 1), decision_for("mse", 1), decision_for("mse", 3)
+    ('sign', 'threshold', 'argmax')
+    """
+    if num_outputs > 1:
+        return "argmax"
+    return "threshold" if loss is None else getattr(get(loss), "decision", "threshold")
+
+
 def get(loss: str | Callable[..., Value]) -> Callable[..., Value]:
     """Look up a loss by name, or return a callable loss unchanged.
 
@@ -234,8 +256,7 @@ def _batch(outputs: Outputs, targets: Any, name: str, *, unit_targets: bool = Fa
         hint = " (for class indices use sparse_categorical_cross_entropy)" if needs_2d and y.ndim == 1 else ""
         raise ValueError(f"{name}: targets of shape {y.shape} do not match {n} samples of {k} outputs; "
                          f"expected shape {(n, k) if needs_2d or k > 1 else (n,)}{hint}")
-    if not np.isfinite(y).all():
-        raise ValueError(f"{name}: targets must be finite numbers")
+    finite_array(y, f"{name}: targets")
     if unit_targets and ((y < 0.0) | (y > 1.0)).any():
         raise ValueError(f"{name}: targets must lie in [0, 1], got values from {float(y.min())!r} to {float(y.max())!r}")
     return rows, y

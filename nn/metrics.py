@@ -6,6 +6,8 @@ How outputs map to labels (the ``decision`` rule, chosen by name or inferred fro
 - ``"logit"``: one output read as a logit (before the sigmoid); label 1 when it is above 0, else 0.
 - ``"sign"``: one output read as a margin (hinge loss); label 1 when it is above 0, else −1.
 - ``"argmax"``: k outputs; the label is the index of the largest (ties go to the first).
+
+Each loss carries the rule that suits it (``nn.losses.decision_for``).
 """
 
 from __future__ import annotations
@@ -16,28 +18,6 @@ import numpy as np
 
 
 DECISIONS = ("threshold", "logit", "sign", "argmax")
-
-# Losses whose single output is a logit or a margin rather than a probability-like score.
-_DECISION_BY_LOSS = {
-    "binary_cross_entropy_with_logits": "logit",
-    "hinge": "sign",
-}
-
-
-def decision_for(loss: Any, num_outputs: int) -> str:
-    """The decision rule that suits a loss (a name or a function) and the model's number of outputs.
-
-    Several outputs → ``"argmax"``; one output → ``"logit"`` for BCE-with-logits, ``"sign"`` for
-    hinge, otherwise ``"threshold"`` (MSE, SSE, BCE and unknown losses on a 0/1 target).
-
-    >>> decision_for("hinge", 1), decision_for("mse", 1), decision_for("mse", 3)
-    ('sign', 'threshold', 'argmax')
-    """
-    if num_outputs > 1:
-        return "argmax"
-    name = loss if isinstance(loss, str) else getattr(loss, "__name__", "")
-    return _DECISION_BY_LOSS.get(name, "threshold")
-
 
 def check_decision(decision: str) -> str:
     """Return ``decision`` if it names a rule in ``DECISIONS``, else raise a ValueError listing them."""

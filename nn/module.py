@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
-from autograd import Value
+from autograd import Value, zero_grad
 
 from . import serialization
 from ._checks import real
@@ -82,9 +82,8 @@ class Module:
         return len(self.named_parameters())
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0 (before the next ``backward``)."""
-        for p in self.parameters():
-            p.grad = 0.0
+        """Set every parameter's ``.grad`` to 0 (before the next ``backward``): ``autograd.zero_grad``."""
+        zero_grad(self.parameters())
 
     def config(self) -> dict[str, Any]:
         """The architecture as plain JSON data (``{"type": ..., constructor arguments...}``)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
-from autograd import Value
+from autograd import Value, zero_grad
 
 from ._checks import above, at_least, fraction
 
@@ -65,9 +65,8 @@ class Optimizer:
         self._lr = at_least(value, 0.0, "learning rate lr")
 
     def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0 (the same as ``autograd.zero_grad(params)``)."""
-        for p in self.params:
-            p.grad = 0.0
+        """Set every parameter's ``.grad`` to 0: ``autograd.zero_grad``."""
+        zero_grad(self.params)
 
     def step(self) -> None:
         """Update every parameter from its ``.grad`` once, or raise ``NonFiniteStepError`` and change nothing.

@@ -15,8 +15,8 @@ import numpy as np
 
 from ._checks import positive_int
 from .data import as_features, as_targets
-from .metrics import check_decision, decision_for, target_labels
-from .training import model_outputs
+from .inference import choose_decision, model_outputs
+from .metrics import target_labels
 
 # Okabe & Ito (2008): blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -114,34 +114,18 @@ def plot_decision_boundary(
     labels = target_labels(as_targets(y, len(X)))
     if not 5 <= positive_int(resolution, "resolution") <= 400:
         raise ValueError(f"resolution must be between 5 and 400 grid points per side, got {resolution!r}")
-    low, high = X.min(axis=0), X.max(axis=0)
-    pad = 0.15 * np.maximum(high - low, 1e-9)
-    span = (high - low) + 2 * pad
-    # Near-equal axis scales: size the plot to the data's aspect ratio, leaving room for the legend.
-    fig = _figure(4.6 + 2.0, float(np.clip(4.6 * span[1] / span[0], 2.6, 5.6)) + 0.9)
-    gx, gy = np.meshgrid(*(np.linspace(low[i] - pad[i], high[i] + pad[i], resolution) for i in range(2)))
+    gx, gy, size = _grid(X, resolution)
+    fig = _figure(*size)
     out = model_outputs(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    rule = decision_for(loss, out.shape[1]) if decision is None else check_decision(decision)
+    rule = choose_decision(decision, loss, out.shape[1])
     regions = {c: score.reshape(gx.shape) for c, score in _region_scores(out, rule).items() if score.max() > 0}
-
     classes = np.union1d(np.unique(labels), list(regions))
     colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(classes.tolist())}
     names = {c: str(c) for c in classes.tolist()}
     if class_names is not None:
         names.update(zip(np.unique(labels).tolist(), class_names))
     ax = fig.subplots()
-    # Each region is where its score is above 0; interpolating the scores (not the labels) gives
-    # smooth edges even on a coarse grid.
-    for c, score in regions.items():
-        ax.contourf(gx, gy, score, levels=[0.0, score.max()], colors=[colours[c]], alpha=0.22)
-    edges = regions if rule == "argmax" else {c: s for c, s in regions.items() if c == 1}
-    drawn = False
-    for score in edges.values():
-        if score.min() < 0.0:
-            ax.contour(gx, gy, score, levels=[0.0], colors="#222222", linewidths=1.3)
-            drawn = True
-    if drawn:
-        ax.plot([], [], color="#222222", linewidth=1.3, label="decision boundary")
+    _draw_regions(ax, gx, gy, regions, rule, colours)
     for i, c in enumerate(np.unique(labels).tolist()):
         pts = X[labels == c]
         ax.scatter(pts[:, 0], pts[:, 1], s=26, color=colours[c], marker=MARKERS[i % len(MARKERS)],
@@ -154,6 +138,35 @@ def plot_decision_boundary(
         ax.fill_between([], [], color=colours[c], alpha=0.22, label=f"predicted {names[c]}")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper", frameon=False, fontsize=9)
     return _save(fig, path)
+
+
+def _grid(X: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """A ``resolution``² grid over the points with a margin, and a figure size of the data's aspect ratio."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = 0.15 * np.maximum(high - low, 1e-9)
+    span = (high - low) + 2 * pad
+    gx, gy = np.meshgrid(*(np.linspace(low[i] - pad[i], high[i] + pad[i], resolution) for i in range(2)))
+    # Near-equal axis scales: size the plot to the data's aspect ratio, leaving room for the legend.
+    return gx, gy, (4.6 + 2.0, float(np.clip(4.6 * span[1] / span[0], 2.6, 5.6)) + 0.9)
+
+
+def _draw_regions(ax: Any, gx: np.ndarray, gy: np.ndarray, regions: dict[int, np.ndarray], rule: str,
+                  colours: dict[int, str]) -> None:
+    """Shade each class's region and draw the boundary line between them.
+
+    Each region is where its score is above 0; interpolating the scores (not the labels) gives
+    smooth edges even on a coarse grid.
+    """
+    for c, score in regions.items():
+        ax.contourf(gx, gy, score, levels=[0.0, score.max()], colors=[colours[c]], alpha=0.22)
+    edges = regions if rule == "argmax" else {c: s for c, s in regions.items() if c == 1}
+    drawn = False
+    for score in edges.values():
+        if score.min() < 0.0:
+            ax.contour(gx, gy, score, levels=[0.0], colors="#222222", linewidths=1.3)
+            drawn = True
+    if drawn:
+        ax.plot([], [], color="#222222", linewidth=1.3, label="decision boundary")
 
 
 def _region_scores(out: np.ndarray, rule: str) -> dict[int, np.ndarray]:

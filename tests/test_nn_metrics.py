@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from nn import losses
+from nn.losses import decision_for
 from nn.metrics import (
-    accuracy, check_decision, confusion_matrix, decision_for, format_confusion_matrix, get_metric, target_labels,
-    to_labels,
+    accuracy, check_decision, confusion_matrix, format_confusion_matrix, get_metric, target_labels, to_labels,
 )
 
 
@@ -44,6 +44,15 @@ def test_an_unknown_decision_rule_is_named_in_the_error():
 ])
 def test_the_decision_rule_is_inferred_from_the_loss_and_the_number_of_outputs(loss, outputs, rule):
     assert decision_for(loss, outputs) == rule
+
+
+def test_a_loss_function_of_ones_own_carries_its_decision_rule():
+    def margin_loss(outputs, targets):
+        return losses.hinge(outputs, targets)
+
+    assert decision_for(margin_loss, 1) == "threshold"
+    margin_loss.decision = "sign"
+    assert decision_for(margin_loss, 1) == "sign" and decision_for(margin_loss, 2) == "argmax"
 
 
 def test_target_labels_turn_one_hot_rows_into_indices_and_flatten_a_column():
