@@ -24,9 +24,11 @@ tanh = math.tanh
 erf = math.erf
 
 _this = sys.modules[__name__]
-normal_cdf = _shared.bind(_this, _shared.normal_cdf)
-normal_pdf = _shared.bind(_this, _shared.normal_pdf)
-sech_squared = _shared.bind(_this, _shared.sech_squared)
+normal_cdf = _shared.normal_cdf(_this)
+normal_pdf = _shared.normal_pdf(_this)
+tanh_grad = _shared.tanh_grad(_this)
+elu_slope = _shared.elu_slope(_this)
+step = _shared.step(_this)
 
 
 def sigmoid(x: float) -> float:
@@ -54,11 +56,6 @@ def elu(x: float, alpha: float) -> float:
     return x if x > 0.0 else alpha * math.expm1(x)
 
 
-def elu_slope(x: float, alpha: float) -> float:
-    """d elu/dx: 1 for x > 0, else α·eˣ (not elu(x) + α, which cancels to noise as eˣ → 0)."""
-    return 1.0 if x > 0.0 else alpha * math.exp(x)
-
-
 def gelu(x: float) -> float:
     """Exact (erf) GELU: x·Φ(x)."""
     return x * normal_cdf(x)
@@ -66,19 +63,6 @@ def gelu(x: float) -> float:
 
 def silu(x: float) -> float:
     return x * sigmoid(x)
-
-
-def tanh_grad(x: float, y: float) -> float:
-    """d tanh/dx at x, given y = tanh x: 1 − y² while |y| < 0.9 (within a few ulps there); beyond,
-    y's rounding swamps 1 − y² (10⁻⁷ relative at x = 12, 0 past 19), so the tails use ``sech_squared``."""
-    if -0.9 < y < 0.9:
-        return 1.0 - y * y
-    return sech_squared(x)
-
-
-def step(x: float) -> float:
-    """Heaviside step (0 at 0): the derivative of relu; carries no gradient itself."""
-    return 1.0 if x > 0.0 else 0.0
 
 
 def sign(x: float, at_zero: float = 0.0) -> float:
@@ -97,7 +81,9 @@ def power_slope(x: float, c: float) -> float:
     """d(x**c)/dx = c·x^(c−1), and 0 where c is 0 (x⁰ is the constant 1, even at x = 0)."""
     if c == 0.0:
         return 0.0
-    return c * power(x, c - 1.0)
+    if x == 0.0 and c < 1.0:  # power's check, inlined: this runs once per x**c node in backward
+        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
+    return c * math.pow(x, c - 1.0)
 
 
 def xlogy(y: float, x: float) -> float:

@@ -60,7 +60,7 @@ def _function(op: ops.Op) -> Callable[..., Any]:
 
 _this = sys.modules[__name__]
 _OWN_NAMES = frozenset(("power", "sum", "dot", "step", "elu_slope", "xlogy", "tanh_grad",
-                        "power_slope", "normal_cdf", "normal_pdf", "sech_squared"))
+                        "power_slope", "normal_cdf", "normal_pdf"))
 
 
 def _add_function(op: ops.Op) -> None:
@@ -147,18 +147,6 @@ def _as_node(v: Any, name: str) -> Value:
 # ----- helpers the derivative rules use (their float versions live in float_math) -----------------
 
 
-def step(x: Value | Number) -> float:
-    """Heaviside step of x's value (0 at 0). A constant: the derivative of relu carries no gradient."""
-    return _fm.step(x.data if isinstance(x, Value) else x)
-
-
-def elu_slope(x: Value | Number, alpha: float) -> Value | float:
-    """d elu/dx: the constant 1 for x > 0, else α·eˣ as a Value so higher derivatives flow."""
-    if (x.data if isinstance(x, Value) else x) > 0.0:
-        return 1.0
-    return alpha * exp(x)
-
-
 def xlogy(y: Value | Number, x: Value | Number) -> Value | float:
     """y·log(x), 0 where y is 0: the exponent's derivative of x**b."""
     y_data = y.data if isinstance(y, Value) else y
@@ -169,12 +157,6 @@ def xlogy(y: Value | Number, x: Value | Number) -> Value | float:
     return y * log(x)
 
 
-def tanh_grad(x: Value | Number, y: Value | Number) -> Value | float:
-    """d tanh/dx given y = tanh x, as in float_math (which formula is accurate depends on y's value)."""
-    y_data = y.data if isinstance(y, Value) else y
-    return 1.0 - y * y if -0.9 < y_data < 0.9 else sech_squared(x)
-
-
 def power_slope(x: Value | Number, c: Value | Number) -> Value | float:
     """d(x**c)/dx = c·x^(c−1); 0 where c is 0 at x = 0 (x⁰ is the constant 1 there too)."""
     if (c.data if isinstance(c, Value) else c) == 0.0 and (x.data if isinstance(x, Value) else x) == 0.0:
@@ -182,8 +164,11 @@ def power_slope(x: Value | Number, c: Value | Number) -> Value | float:
     return c * power(x, c - 1.0)
 
 
-normal_cdf = _shared.bind(_this, _shared.normal_cdf)
-normal_pdf = _shared.bind(_this, _shared.normal_pdf)
-sech_squared = _shared.bind(_this, _shared.sech_squared)
+ops.on_define(_add_function, _remove_function)  # exp, erf... exist from here on
 
-ops.on_define(_add_function, _remove_function)
+# The helpers shared with float_math, bound to this namespace (Values compare by their data).
+normal_cdf = _shared.normal_cdf(_this)
+normal_pdf = _shared.normal_pdf(_this)
+tanh_grad = _shared.tanh_grad(_this)
+elu_slope = _shared.elu_slope(_this)
+step = _shared.step(_this)

@@ -102,11 +102,13 @@ class Value:
     op_arg: Any
 
     def __init__(self, data: Any, label: str = "") -> None:
+        if type(label) is not str:
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
         self.data = as_float(data)
         self.grad = 0.0
         self.op = None
         self.op_arg = None
-        self.label = label
+        self._label = label
         self._group = None
         self._a = None
         self._b = None

@@ -81,6 +81,6 @@ def test_a_numpy_namespace_if_present_has_every_name_the_rules_use() -> None:
 def test_shared_helpers_give_the_same_numbers_on_floats_and_values() -> None:
     from autograd import Value
 
-    for name in ("normal_cdf", "normal_pdf", "sech_squared", "tanh_grad", "power_slope"):
-        args = (0.7, 0.6) if name in ("tanh_grad", "power_slope") else (0.7,)
+    for name, args in [("normal_cdf", (0.7,)), ("normal_pdf", (0.7,)), ("tanh_grad", (0.7, 0.6)),
+                       ("tanh_grad", (3.0, 0.995)), ("elu_slope", (-0.7, 0.5)), ("power_slope", (0.7, 2.5))]:
         assert getattr(functional, name)(*map(Value, args)).data == getattr(float_math, name)(*args), name
