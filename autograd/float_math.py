@@ -24,11 +24,12 @@ tanh = math.tanh
 erf = math.erf
 
 _this = sys.modules[__name__]
-normal_cdf = _shared.normal_cdf(_this)
-normal_pdf = _shared.normal_pdf(_this)
-tanh_grad = _shared.tanh_grad(_this)
-elu_slope = _shared.elu_slope(_this)
-step = _shared.step(_this)
+normal_cdf = _shared.bind(_this, _shared.normal_cdf)
+normal_pdf = _shared.bind(_this, _shared.normal_pdf)
+sech_squared = _shared.bind(_this, _shared.sech_squared)
+tanh_grad = _shared.bind(_this, _shared.tanh_grad)
+elu_slope = _shared.bind(_this, _shared.elu_slope)
+step = _shared.bind(_this, _shared.step)
 
 
 def sigmoid(x: float) -> float:

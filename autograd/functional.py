@@ -60,7 +60,7 @@ def _function(op: ops.Op) -> Callable[..., Any]:
 
 _this = sys.modules[__name__]
 _OWN_NAMES = frozenset(("power", "sum", "dot", "step", "elu_slope", "xlogy", "tanh_grad",
-                        "power_slope", "normal_cdf", "normal_pdf"))
+                        "power_slope", "normal_cdf", "normal_pdf", "sech_squared"))
 
 
 def _add_function(op: ops.Op) -> None:
@@ -167,8 +167,9 @@ def power_slope(x: Value | Number, c: Value | Number) -> Value | float:
 ops.on_define(_add_function, _remove_function)  # exp, erf... exist from here on
 
 # The helpers shared with float_math, bound to this namespace (Values compare by their data).
-normal_cdf = _shared.normal_cdf(_this)
-normal_pdf = _shared.normal_pdf(_this)
-tanh_grad = _shared.tanh_grad(_this)
-elu_slope = _shared.elu_slope(_this)
-step = _shared.step(_this)
+normal_cdf = _shared.bind(_this, _shared.normal_cdf)
+normal_pdf = _shared.bind(_this, _shared.normal_pdf)
+sech_squared = _shared.bind(_this, _shared.sech_squared)
+tanh_grad = _shared.bind(_this, _shared.tanh_grad)
+elu_slope = _shared.bind(_this, _shared.elu_slope)
+step = _shared.bind(_this, _shared.step)

@@ -2,7 +2,7 @@
 
 Each helper here is a factory: ``normal_cdf(m)`` returns Φ written against namespace ``m``'s
 functions, so ``float_math`` (floats) and ``functional`` (Values) bind the same formula:
-``normal_cdf = shared_math.normal_cdf(this_module)``. Helpers that choose a formula by value compare
+``normal_cdf = shared_math.bind(this_module, shared_math.normal_cdf)``. Helpers that choose a formula by value compare
 with ``<``/``>``, which Values answer by their data; a numpy namespace writes those with ``where``.
 """
 
@@ -39,16 +39,29 @@ def normal_pdf(m: Any) -> Helper:
     return normal_pdf
 
 
+def sech_squared(m: Any) -> Helper:
+    """sech²x = 1 − tanh²x, computed from x."""
+    exp = m.exp
+
+    def sech_squared(x: Any) -> Any:
+        """sech²x as 4t/(1 + t)² with t = e^(−2|x|): no cancellation anywhere, no overflow for any x."""
+        t = exp(-2.0 * abs(x))
+        return 4.0 * t / ((1.0 + t) * (1.0 + t))
+
+    return sech_squared
+
+
 def tanh_grad(m: Any) -> Helper:
     """d tanh/dx at x, given y = tanh x."""
     exp = m.exp
 
     def tanh_grad(x: Any, y: Any) -> Any:
         """d tanh/dx at x, given y = tanh x: 1 − y² while |y| < 0.9 (within a few ulps there); beyond,
-        y's rounding swamps 1 − y² (10⁻⁷ relative at x = 12, 0 past 19), so the tails take sech²x
-        from t = e^(−2|x|) as 4t/(1 + t)²."""
+        y's rounding swamps 1 − y² (10⁻⁷ relative at x = 12, 0 past 19), so the tails take sech²x from x."""
         if -0.9 < y < 0.9:
             return 1.0 - y * y
+        # sech_squared's formula, inlined: a saturated tanh is the common case in backward, and a
+        # second call there cost 8% of backward's time (benchmarks/engine.py's graph).
         t = exp(-2.0 * abs(x))
         return 4.0 * t / ((1.0 + t) * (1.0 + t))
 
@@ -76,9 +89,6 @@ def step(m: Any) -> Helper:
     return step
 
 
-FACTORIES = (normal_cdf, normal_pdf, tanh_grad, elu_slope, step)
-
-
-def bind(m: Any) -> dict[str, Helper]:
-    """Every shared helper written against namespace ``m``, by name."""
-    return {factory.__name__: factory(m) for factory in FACTORIES}
+def bind(m: Any, factory: Callable[[Any], Helper]) -> Helper:
+    """The shared helper ``factory`` written against namespace ``m``: ``bind(float_math, normal_cdf)(0.0) == 0.5``."""
+    return factory(m)
