@@ -2,6 +2,9 @@
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +118,12 @@ def test_a_new_data_set_resets_the_run(page):
     driver.find_element(By.CSS_SELECTOR, '[data-dataset="circles"]').click()
     wait(driver).until(lambda d: pg.session.config.dataset == "circles" and step_shown(d) == 0)
     no_console_errors(driver)
+
+
+def test_the_readme_screenshot_script_writes_a_png(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "examples" / "graph_playground.py"
+    done = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "test accuracy" in done.stdout
+    assert (tmp_path / "playground.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

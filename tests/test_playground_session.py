@@ -113,16 +113,15 @@ def test_heatmaps_are_the_model_evaluated_by_the_engine_over_the_plane():
         logit = logit[0] if isinstance(logit, list) else logit
         assert s["heatmap"][k // GRID][k % GRID] == pytest.approx(1 / (1 + math.exp(-logit.data)), abs=1e-3)
     assert [len(layer) for layer in s["neuron_maps"]] == [3, 1]
-    assert len(s["feature_maps"]) == 3 and np.array(s["neuron_maps"][0][0]["grid"]).shape == (GRID // 2, GRID // 2)
-    small = plane_grid(GRID // 2)
-    x1, x2 = plane_grid(GRID)
-    corner = s["neuron_maps"][1][0]  # the output neuron's logit, at the top-left sample of the small grid
-    row = feature_matrix(np.array([[x1[0], x2[0]]]), session.config.features)[0]
+    assert len(s["feature_maps"]) == 3 and np.array(s["neuron_maps"][0][0]["grid"]).shape == (GRID // 3, GRID // 3)
+    small = plane_grid(GRID // 3)
+    corner = s["neuron_maps"][1][0]  # the output neuron's logit at the small grid's top-left cell centre
+    row = feature_matrix(np.array([[small[0][0], small[1][0]]]), session.config.features)[0]
     with autograd.no_grad():
         logit = session.model(row.tolist())
     logit = logit[0] if isinstance(logit, list) else logit
     assert corner["grid"][0][0] * corner["scale"] / 100 == pytest.approx(logit.data, abs=corner["scale"] / 100)
-    assert max(abs(q) for r in corner["grid"] for q in r) == 100 and small[0].size == (GRID // 2) ** 2
+    assert max(abs(q) for r in corner["grid"] for q in r) == 100 and small[0].size == (GRID // 3) ** 2
 
 
 def test_a_neuron_output_is_its_live_graph_for_one_sample():

@@ -29,7 +29,7 @@ from .playground_replay import GridReplay
 from .playground_snippet import snippet
 
 LOSS = "binary_cross_entropy_with_logits"  # one output neuron read as a logit; label 1 when it is > 0
-GRID = 40  # the decision boundary is drawn from GRID × GRID points; each neuron's picture from half that
+GRID = 48  # the decision boundary is drawn from GRID × GRID points; each neuron's picture from a third of that
 MAX_CURVE_POINTS = 300
 
 
@@ -74,7 +74,7 @@ class TrainingSession:
     >>> session.step(5); s = session.state()
     5
     >>> s["step"], len(s["heatmap"]), sorted(s["curves"])
-    (5, 40, ['step', 'test_loss', 'train_loss'])
+    (5, 48, ['step', 'test_loss', 'train_loss'])
     """
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
@@ -287,10 +287,10 @@ class _Run:
         logits = outputs["layers"][-1][0]
         with np.errstate(over="ignore"):
             probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -500, 500)))
-        small = GRID // 2
+        small = GRID // 3
 
-        def shrink(values: np.ndarray) -> np.ndarray:  # every other row and column
-            return values.reshape(GRID, GRID)[::2, ::2]
+        def shrink(values: np.ndarray) -> np.ndarray:  # the middle of every 3 × 3 block
+            return values.reshape(GRID, GRID)[1::3, 1::3]
 
         layers = outputs["layers"]
         maps = _small_pictures([shrink(f) for f in outputs["features"]] + [shrink(v) for vs in layers for v in vs], small)

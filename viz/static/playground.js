@@ -227,7 +227,7 @@ const PG = (() => {
 
   // ----- the network diagram ---------------------------------------------------------------------------
   function networkLayout(s) {
-    const box = 38, gapY = 14, top = 40;
+    const box = 38, gapY = 18, top = 40;
     const room = ($("pg-network").clientWidth || 600) - 150;   // spread the columns over the panel
     const colW = Math.max(104, Math.min(190, room / Math.max(1, s.network.length)));
     const columns = [FEATURES.map(([key, label]) => ({key, label, feature: true, on: s.config.features.includes(key)}))];

@@ -1,0 +1,58 @@
+"""A screenshot of the playground page (python -m viz playground) after training, taken with headless Chromium.
+
+Run: python examples/graph_playground.py [--out DIR | --docs]
+Trains a 2-8-8-1 tanh network on the spirals with x₁, x₂, sin x₁ and sin x₂ for 300 steps (no
+background thread, so the picture is the same every time), then photographs the page: the data
+controls, the network with its neuron heatmaps, the loss curves and the decision boundary. Needs
+selenium and the apt packages chromium and chromium-driver.
+"""
+
+import os
+import shutil
+import sys
+import time
+
+from graph_output import ROOT, picture_folder
+
+from viz.playground_server import Playground
+
+CONFIG = {"dataset": "spirals", "noise": 0.05, "features": ["x1", "x2", "sin(x1)", "sin(x2)"], "hidden": [8, 8],
+          "activation": "tanh", "optimizer": "adam", "lr": 0.03, "batch_size": 10, "seed": 0}
+STEPS = 300
+
+
+def browser():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        sys.exit("this example needs selenium: pip install selenium")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if not chromium or not os.path.exists(driver):
+        sys.exit("this example needs chromium and chromedriver: apt-get install chromium chromium-driver")
+    os.environ["SE_OFFLINE"] = "true"  # never download a browser
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1500,900", "--hide-scrollbars", "--force-device-scale-factor=1"):
+        options.add_argument(arg)
+    options.binary_location = chromium
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+folder, docs = picture_folder(__doc__.splitlines()[0])
+pg = Playground(CONFIG).start()
+pg.session.step(STEPS)
+state = pg.session.state(pictures=False)
+print(f"spirals, 2-8-8-1 tanh with sin features: {STEPS} steps, test accuracy {state['test_accuracy']:.0%}")
+driver = browser()
+try:
+    driver.get(pg.url)
+    driver.find_element("id", "pg-show-test").click()  # the test points too, ringed in dark
+    time.sleep(0.5)  # let the page paint its first frame
+    path = folder / "playground.png"
+    driver.save_screenshot(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+finally:
+    driver.quit()
+    pg.close()
