@@ -3,8 +3,11 @@
 Run: python examples/graph_playground.py [--out DIR | --docs]
 Trains a 2-8-8-1 tanh network on the spirals with x₁, x₂, sin x₁ and sin x₂ for 300 steps (no
 background thread, so the picture is the same every time), then photographs the page: the data
-controls, the network with its neuron heatmaps, the loss curves and the decision boundary. Needs
-selenium and the apt packages chromium and chromium-driver.
+controls, the network with its neuron heatmaps, the loss curves and the decision boundary
+(playground.png); then trains a small 2-3-2-1 network on the moons, clicks neuron L2.N1 and
+photographs its scalar graph for one training sample in the explorer's view, with input x1's
+chain rule open (playground_neuron.png). Needs selenium and the apt packages chromium and
+chromium-driver.
 """
 
 import os
@@ -19,11 +22,15 @@ from viz.playground_server import Playground
 CONFIG = {"dataset": "spirals", "noise": 0.05, "features": ["x1", "x2", "sin(x1)", "sin(x2)"], "hidden": [8, 8],
           "activation": "tanh", "optimizer": "adam", "lr": 0.03, "batch_size": 10, "seed": 0}
 STEPS = 300
+SMALL = {"dataset": "moons", "hidden": [3, 2], "activation": "tanh", "seed": 0}
 
 
 def browser():
+    global ActionChains, WebDriverWait
     try:
         from selenium import webdriver
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.chrome.service import Service
     except ImportError:
         sys.exit("this example needs selenium: pip install selenium")
@@ -34,7 +41,7 @@ def browser():
     os.environ["SE_OFFLINE"] = "true"  # never download a browser
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1500,900", "--hide-scrollbars", "--force-device-scale-factor=1"):
+                "--window-size=1500,880", "--hide-scrollbars", "--force-device-scale-factor=1"):
         options.add_argument(arg)
     options.binary_location = chromium
     return webdriver.Chrome(service=Service(driver), options=options)
@@ -52,6 +59,19 @@ try:
     time.sleep(0.5)  # let the page paint its first frame
     path = folder / "playground.png"
     driver.save_screenshot(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    pg.session.reset(SMALL)
+    pg.session.step(STEPS)
+    driver.get(pg.url)
+    driver.find_element("css selector", '[data-neuron="L2.N1"]').click()
+    wait = WebDriverWait(driver, 20, poll_frequency=0.05)
+    x1 = wait.until(lambda d: d.find_elements("css selector", '#pg-graph g.vg-node[data-name="x1"]'))[0]
+    x1.click()  # its chain rule: how ∂out/∂x1 is made of the gradients it receives
+    ActionChains(driver).move_to_element(driver.find_element("id", "pg-graph-title")).perform()  # no tooltip
+    driver.set_window_size(1500, driver.execute_script("return document.body.scrollHeight") + 100)
+    time.sleep(0.5)
+    path = folder / "playground_neuron.png"
+    driver.find_element("id", "pg-graph-card").screenshot(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 finally:
     driver.quit()

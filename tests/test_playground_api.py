@@ -107,6 +107,24 @@ def test_the_neuron_route_gives_the_snapshot_of_that_neurons_graph(pg):
     assert status == 200
     names = {node["name"] for node in snap["nodes"]}
     assert {"x1", "x2"} <= names and snap["nodes"][snap["output"]]["label"] == "L1.N2.out"
+    x1 = next(node for node in snap["nodes"] if node["name"] == "x1")
+    assert x1["data"] == call(pg, "GET", "/api/state", pictures="0")[1]["points"]["train"][3][0]
+    out = pg.session.neuron_output(1, 2, 3)
+    assert snap["nodes"][snap["output"]]["data"] == out.data
+    assert 'data-name="x1"' in snap["svg"]
+
+
+def test_the_neuron_route_follows_the_explorer_views_requests(pg):
+    pytest.importorskip("viz.snapshot")
+    status, first = call(pg, "GET", "/api/neuron", layer=2, index=1, sample=0)
+    status, moved = call(pg, "GET", "/api/neuron", layer=2, index=1, sample=0, x1="0.25", have=first["structure"])
+    assert status == 200 and "svg" not in moved and moved["structure"] == first["structure"]
+    assert next(n for n in moved["nodes"] if n["name"] == "x1")["data"] == 0.25
+    x1_id = next(n["id"] for n in first["nodes"] if n["name"] == "x1")
+    status, aimed = call(pg, "GET", "/api/neuron", layer=2, index=1, sample=0, target=str(x1_id), steps="1")
+    assert status == 200 and aimed["target"] == x1_id and "backward" in aimed
+    assert call(pg, "GET", "/api/neuron", layer=2, index=1, x1="nan")[0] == 400
+    assert call(pg, "GET", "/api/neuron", layer=2, index=1, target="9999")[0] == 400
 
 
 @pytest.mark.parametrize("query, words", [({"layer": 9, "index": 1}, "layer must be"),

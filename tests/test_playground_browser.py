@@ -108,6 +108,11 @@ def test_clicking_a_neuron_opens_its_scalar_graph(page):
     wait(driver).until(lambda d: card.is_displayed())
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#pg-graph [data-name="x1"]'))
     assert "L2.N1" in driver.find_element(By.ID, "pg-graph-title").text
+    out = driver.find_element(By.CSS_SELECTOR, '#pg-graph [data-name="L2.N1.out"]')
+    before = out.text
+    driver.find_element(By.ID, "pg-play").click()  # live: the graph's numbers follow training
+    wait(driver).until(lambda d: out.text != before)
+    driver.find_element(By.ID, "pg-play").click()
     no_console_errors(driver)
 
 
@@ -126,4 +131,5 @@ def test_the_readme_screenshot_script_writes_a_png(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "test accuracy" in done.stdout
-    assert (tmp_path / "playground.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("playground.png", "playground_neuron.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import webbrowser
@@ -114,20 +115,22 @@ class Playground:
         return self.state()
 
     def _neuron(self, request: Request) -> dict[str, Any]:
-        numbers = {}
-        for name, default in (("layer", None), ("index", None), ("sample", "0")):
-            text = request.query.get(name, default)
-            try:
-                numbers[name] = int(text)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                raise HTTPError(400, f"{name} must be a whole number, got {text!r}") from None
+        query = request.query
+        numbers = {name: _whole(name, query.get(name, default)) for name, default in
+                   (("layer", None), ("index", None), ("sample", "0"))}
+        # The explorer view asks again with x1=..., x2=... when its sliders move: the neuron at that point.
+        at = {name: _finite(name, query[name]) for name in ("x1", "x2") if name in query}
+        target = _whole("target", query["target"]) if "target" in query else None
         try:
-            snap = self.session.neuron_graph(**numbers, split=request.query.get("split", "train"))
-            return with_layout(snap, request.query.get("have"))  # the explorer view's picture, once per structure
+            snap = self.session.neuron_graph(**numbers, split=query.get("split", "train"), at=at, target=target,
+                                             steps=query.get("steps") == "1")
         except ValueError as exc:
             raise HTTPError(400, str(exc)) from None
         except ImportError:  # the explorer's snapshot is not installed alongside
             raise HTTPError(501, "neuron graphs need viz.snapshot, which this installation lacks") from None
+        snap["editable"] = False
+        snap["expression"] = f"neuron L{numbers['layer']}.N{numbers['index']}, sample {numbers['sample']}"
+        return with_layout(snap, query.get("have"))  # the explorer view's picture, once per structure
 
     def _model(self, request: Request) -> Response:
         return Response(self.session.model_json().encode("utf-8"), "application/json",
@@ -138,6 +141,23 @@ class Playground:
 
     def _page(self, request: Request) -> Response:
         return Response.html(page_html(self.state()))
+
+
+def _whole(name: str, text: str | None) -> int:
+    try:
+        return int(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise HTTPError(400, f"{name} must be a whole number, got {text!r}") from None
+
+
+def _finite(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise HTTPError(400, f"{name} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise HTTPError(400, f"{name} must be a finite number, got {text!r}")
+    return value
 
 
 def _static(name: str, missing: str | None = None) -> str:

@@ -134,22 +134,34 @@ class TrainingSession:
         with self.lock:
             return self._run.state(pictures)
 
-    def neuron_output(self, layer: int, index: int, sample: int, split: str = "train") -> Value:
+    def neuron_output(self, layer: int, index: int, sample: int, split: str = "train",
+                      at: Mapping[str, float] | None = None) -> Value:
         """A fresh graph of neuron ``index`` of ``layer`` (both from 1, as in its name ``L2.N3``) for one sample.
 
-        The graph starts at the sample's plane coordinates x1, x2 (leaves), goes through the features
-        and reuses the model's own parameter Values, so its numbers are the live ones.
+        The graph starts at the sample's plane coordinates x1, x2 (leaves; ``at={"x1": 0.5}`` moves
+        them), goes through the features and reuses the model's own parameter Values, so its
+        numbers are the live ones.
         """
         with self.lock:
-            return self._run.neuron_output(layer, index, sample, split)
+            return self._run.neuron_output(layer, index, sample, split, at)
 
-    def neuron_graph(self, layer: int, index: int, sample: int, split: str = "train") -> dict[str, Any]:
-        """``viz.snapshot`` of the neuron's graph for one sample: values, and gradients of the neuron's output."""
+    def neuron_graph(self, layer: int, index: int, sample: int, split: str = "train", *,
+                     at: Mapping[str, float] | None = None, target: int | None = None,
+                     steps: bool = False) -> dict[str, Any]:
+        """``viz.snapshot`` of the neuron's graph for one sample: values, and gradients of the neuron's output
+        (or of node ``target``, an id in the snapshot); ``steps`` adds the backward pass step by step."""
+        from .snapshot import snapshot  # the explorer's JSON contract; it reads no .grad and changes none
+        from .walk import graph_order
+
         with self.lock:  # graph walks mark shared parameter nodes: one walk at a time
-            out = self._run.neuron_output(layer, index, sample, split)  # checks the arguments first
-            from .snapshot import snapshot  # the explorer's JSON contract; it reads no .grad and changes none
-
-            return snapshot(out)
+            out = self._run.neuron_output(layer, index, sample, split, at)
+            node = None
+            if target is not None:
+                order = graph_order([out])
+                if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(order):
+                    raise ValueError(f"target must be a node id from 0 to {len(order) - 1}, got {target!r}")
+                node = order[target]
+            return snapshot(out, target=node, steps=steps)
 
     # ----- keeping the result ----------------------------------------------------------------------
     def model_json(self) -> str:
@@ -303,7 +315,8 @@ class _Run:
             "neuron_maps": [maps[a:b] for a, b in zip(widths[:-1], widths[1:])],
         }
 
-    def neuron_output(self, layer: int, index: int, sample: int, split: str) -> Value:
+    def neuron_output(self, layer: int, index: int, sample: int, split: str,
+                      at: Mapping[str, float] | None) -> Value:
         layers = self.model.layers
         for what, x, high in (("layer", layer, len(layers)), ("index", index, None), ("sample", sample, None)):
             if isinstance(x, bool) or not isinstance(x, int):
@@ -319,6 +332,8 @@ class _Run:
         if not 0 <= sample < count:
             raise ValueError(f"sample must be from 0 to {count - 1} (the {split} points), got {sample}")
         a, b = self.points[split][sample].tolist()
+        at = at or {}
+        a, b = float(at.get("x1", a)), float(at.get("x2", b))
         with autograd.enable_grad():
             h = pdata.feature_values(Value(a, label="x1"), Value(b, label="x2"), self.config.features)
             for current in layers[:layer - 1]:

@@ -390,7 +390,10 @@ const PG = (() => {
   async function refreshGraph() {
     if (!graphNeuron) return;
     try {
-      const snap = await fetchGraph();
+      const moved = graphView && graphView.state ? graphView.state().values : {};   // keep the view's x1, x2
+      const at = {};
+      for (const name of ["x1", "x2"]) if (moved[name] !== undefined) at[name] = moved[name];
+      const snap = await fetchGraph(at);
       if (graphView && graphView.update) graphView.update(snap);
       else { $("pg-graph").innerHTML = ""; $("pg-graph").append(graphTable(snap)); }
     } catch (error) { /* the next frame will tell */ }
