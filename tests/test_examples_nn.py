@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from png_pictures import read_png, rgb, share
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -77,7 +79,8 @@ def test_gender_reproduces_seed_002s_derivative_and_tells_emily_from_frank(capsy
     assert result["losses"][-1] < result["losses"][0] / 5
     assert result["predictions"]["Emily"] > 0.5 > result["predictions"]["Frank"]
     out = capsys.readouterr().out
-    assert "epoch   300" in out and "Emily" in out and "Frank" in out
+    assert "epoch     1  loss 0.2500" in out and "epoch   300  loss 0.0085" in out
+    assert "Emily  128 lb, 63 in → 0.936  F" in out and "Frank  155 lb, 68 in → 0.107  M" in out
 
 
 def test_xor_with_seed_003s_set_up_finds_the_quadrants_and_learns_the_truth_table(tmp_path, capsys):
@@ -88,19 +91,33 @@ def test_xor_with_seed_003s_set_up_finds_the_quadrants_and_learns_the_truth_tabl
     assert points["history"].loss[-1] < points["history"].loss[0]
     assert points["centres"] == [0, 1, 1, 0]
     assert points["fresh"]["accuracy"] > 0.8
-    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert_boundary_picture(png)
     p = result["table"]["probabilities"]
     assert p[0] < 0.1 and p[1] > 0.9 and p[2] > 0.9 and p[3] < 0.1
     out = capsys.readouterr().out
     assert "2 → [64, 1]" in out and "batch size 5" in out and "lr 0.01" in out and "on 1000 points" in out
 
 
-def test_moons_reaches_full_training_accuracy_and_saves_the_boundary(tmp_path):
+def assert_boundary_picture(png):
+    """A decision-boundary PNG: both predicted regions shaded, both classes' points and the boundary drawn."""
+    from nn.plots import PALETTE
+
+    pixels = read_png(png)
+    assert pixels.shape[0] > 300 and pixels.shape[1] > 500
+    shaded = [0.22 * rgb(PALETTE[i]) + 0.78 for i in (0, 1)]
+    assert all(share(pixels, colour, 0.02) > 0.05 for colour in shaded)
+    assert all(share(pixels, rgb(PALETTE[i])) > 0.001 for i in (0, 1))
+    assert share(pixels, rgb("#222222"), 0.1) > 0.001
+
+
+def test_moons_reaches_full_training_accuracy_and_saves_the_boundary(tmp_path, capsys):
     png = tmp_path / "moons.png"
     result = load("moons").main(["--out", str(png)])
     assert result["final_accuracy"] == 1.0
-    assert len(result["losses"]) <= 100
-    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert len(result["losses"]) == 47
+    out = capsys.readouterr().out
+    assert "step   1  loss 1.0040  accuracy 57%" in out and "step  47  loss 0.0299  accuracy 100%" in out
+    assert_boundary_picture(png)
 
 
 def test_digits_reaches_95_percent_test_accuracy_with_a_confusion_matrix(tmp_path, capsys):
@@ -109,4 +126,12 @@ def test_digits_reaches_95_percent_test_accuracy_with_a_confusion_matrix(tmp_pat
     assert result["confusion"].shape == (10, 10) and result["confusion"].sum() == 360
     out = capsys.readouterr().out
     assert "s per epoch" in out and "true\\pred" in out and "recall" in out
-    assert (tmp_path / "digits_confusion.png").exists() and (tmp_path / "digits_history.png").exists()
+    from matplotlib import colormaps
+
+    confusion = read_png(tmp_path / "digits_confusion.png")
+    # A 10×10 matrix, mostly on the diagonal: the brightest cells (cividis top) and many zero cells (bottom).
+    assert share(confusion, colormaps["cividis"](1.0)[:3], 0.05) > 0.002
+    assert share(confusion, colormaps["cividis"](0.0)[:3], 0.05) > 0.1
+    history = read_png(tmp_path / "digits_history.png")
+    assert history.shape[1] > history.shape[0] > 300  # loss and accuracy panels side by side
+    assert share(history, rgb("#0072B2")) > 0.001 and share(history, rgb("#E69F00")) > 0.001  # training, test

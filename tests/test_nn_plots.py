@@ -8,14 +8,11 @@ import pytest
 
 from nn.data import make_moons, make_spirals
 from nn.layers import MLP
-from nn.plots import plot_confusion_matrix, plot_decision_boundary, plot_history
+from nn.plots import PALETTE, plot_confusion_matrix, plot_decision_boundary, plot_history
 from nn.training import History, predict
+from png_pictures import has_size_of, on_white, read_png, rgb, share
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def is_png(path):
-    return path.read_bytes()[:8] == PNG_SIGNATURE and path.stat().st_size > 5000
+WHITE = np.ones(3)
 
 
 def history_with_validation():
@@ -27,7 +24,10 @@ def history_with_validation():
 def test_plot_history_saves_a_png_with_a_loss_panel_and_a_panel_per_metric(tmp_path):
     path = tmp_path / "sub" / "history.png"
     fig = plot_history(history_with_validation(), path, title="Run 1")
-    assert is_png(path)
+    pixels = read_png(path)
+    assert pixels.shape[:2] == (396, 1012) and has_size_of(pixels, fig)  # two 4.6 × 3.6 in panels at 110 dpi
+    assert share(pixels, WHITE) > 0.6  # a white page...
+    assert share(pixels, rgb(PALETTE[0])) > 0.002 and share(pixels, rgb(PALETTE[1])) > 0.002  # ...with both curves
     assert [ax.get_title() for ax in fig.axes] == ["Loss", "Accuracy"]
     assert fig.get_suptitle() == "Run 1"
     for ax in fig.axes:
@@ -53,7 +53,13 @@ def test_plot_decision_boundary_saves_a_png_showing_points_regions_and_boundary(
     model = MLP(2, [8, 1], seed=0)
     path = tmp_path / "boundary.png"
     fig = plot_decision_boundary(model, X, 2 * y - 1, path, decision="sign", resolution=30, title="Moons")
-    assert is_png(path)
+    pixels = read_png(path)
+    assert has_size_of(pixels, fig)
+    regions = [share(pixels, on_white(PALETTE[i], 0.22), 0.02) for i in (0, 1)]  # shaded as the legend says
+    labels = predict(model, X, "sign")
+    assert all(r > 0.02 for r in regions) if len(set(labels.tolist())) == 2 else max(regions) > 0.2
+    assert share(pixels, rgb(PALETTE[0])) > 0.001 and share(pixels, rgb(PALETTE[1])) > 0.001  # both classes' points
+    assert share(pixels, rgb("#222222"), 0.1) > 0.0005  # the boundary line
     ax = fig.axes[0]
     assert ax.get_title() == "Moons" and ax.get_xlabel() == "x₁" and ax.get_ylabel() == "x₂"
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
@@ -95,7 +101,14 @@ def test_plot_confusion_matrix_writes_each_count_in_its_cell(tmp_path):
     matrix = np.array([[5, 1, 0], [0, 4, 2], [1, 0, 7]])
     path = tmp_path / "confusion.png"
     fig = plot_confusion_matrix(matrix, path, labels=["a", "b", "c"])
-    assert is_png(path)
+    pixels = read_png(path)
+    assert has_size_of(pixels, fig)
+    from matplotlib import colormaps
+
+    cividis = colormaps["cividis"]
+    # Nine cells, each about 1/9 of the matrix: the largest count (7) in the top colour, the zeros in the bottom one.
+    assert share(pixels, np.array(cividis(1.0)[:3]), 0.02) > 0.01
+    assert share(pixels, np.array(cividis(0.0)[:3]), 0.02) > 0.02
     ax = fig.axes[0]
     assert sorted(int(t.get_text()) for t in ax.texts) == sorted(matrix.ravel().tolist())
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
