@@ -125,9 +125,11 @@ class SGD(Optimizer):
 
     def _propose(self, t: int) -> tuple[list[float], list[float] | None]:
         lr, mu, wd, params = self.lr, self.momentum, self.weight_decay, self.params
+        if mu == 0.0:  # plain SGD, the common case: one pass, no state
+            if wd:
+                return [p.data - lr * (p.grad + wd * p.data) for p in params], None
+            return [p.data - lr * p.grad for p in params], None
         grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
-        if mu == 0.0:
-            return [p.data - lr * g for p, g in zip(params, grads)], None
         old = self._velocity
         velocity = grads if old is None else [mu * v + g for v, g in zip(old, grads)]
         return [p.data - lr * v for p, v in zip(params, velocity)], velocity
