@@ -65,3 +65,39 @@ def test_a_graph_over_the_node_limit_exits_2_naming_the_option():
     done = run("x*x + x*x + x*x", "x=1", "--max-nodes", "3")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "more than --max-nodes 3" in done.stderr and "pass --max-nodes 11 to draw it anyway" in done.stderr
+
+
+def test_an_expression_that_starts_with_a_minus_is_the_expression_not_an_option():
+    done = run("-x**2", "x=1", "--tree")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("f = −a  data -1.0000")
+    done = run("--precision", "1", "-x", "x=3", "--tree")
+    assert done.returncode == 0 and done.stdout.startswith("f = −x  data -3.0")
+    done = run("x+1", "x=1", "--frobnicate")
+    assert done.returncode == 2 and "unrecognized arguments: --frobnicate" in done.stderr
+
+
+def test_non_ascii_variable_names_are_refused_with_a_clear_message():
+    done = run("ｘ+1", "ｘ=1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "variable names are plain ASCII letters" in done.stderr
+
+
+def test_a_python_only_construct_gives_one_error_and_no_syntax_warning():
+    done = run("1if x else 2", "x=1")
+    assert done.returncode == 2
+    assert "SyntaxWarning" not in done.stderr and "error:" in done.stderr
+
+
+def test_steps_into_a_folder_used_before_leave_only_this_runs_pictures(tmp_path):
+    folder = tmp_path / "steps"
+    folder.mkdir()
+    for k in range(12):  # a longer earlier run
+        (folder / f"step_{k:02d}.png").write_bytes(b"old")
+    (folder / "step_notes.png").write_bytes(b"mine")
+    (folder / "notes.txt").write_text("mine")
+    done = run("x*2", "x=1", "--steps", str(folder))
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["notes.txt", "step_00.png", "step_01.png", "step_notes.png"]
+    assert (folder / "step_01.png").read_bytes() != b"old"

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from png_pixels import read_png
+from viz import style
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def run_example(name, out):
@@ -29,12 +31,23 @@ def test_example_writes_svg_and_png_into_the_chosen_folder(tmp_path, name, pictu
     stdout = run_example(name, tmp_path)
     assert printed in stdout
     for stem in pictures:
-        assert (tmp_path / f"{stem}.png").read_bytes().startswith(PNG_MAGIC)
-        assert "<svg" in (tmp_path / f"{stem}.svg").read_text()
+        svg = (tmp_path / f"{stem}.svg").read_text()
+        assert "<svg" in svg
+        # The PNG is the SVG's picture at 144 dpi (SVG sizes are in points, 72 per inch), with ink on it.
+        width_pt = float(svg.split('<svg width="')[1].split("pt")[0])
+        picture = read_png((tmp_path / f"{stem}.png").read_bytes(), pixels=False)  # decoding all is slow
+        assert abs(picture.width - 2 * width_pt) <= 4
+    smallest = min(pictures, key=lambda stem: (tmp_path / f"{stem}.png").stat().st_size)
+    picture = read_png((tmp_path / f"{smallest}.png").read_bytes())
+    assert picture.inked() > 0.05 * picture.width * picture.height  # cards or circles in the role colours
+    assert picture.near(style.ROLES["output"].fill, 6) + picture.near(style.POSITIVE, 40) > 500
 
 
 def test_moons_example_trains_to_high_accuracy_and_draws_both_moons(tmp_path):
     stdout = run_example("graph_moons_network", tmp_path)
     accuracy = int(stdout.split("accuracy ")[1].split("%")[0])
     assert accuracy >= 90
-    assert (tmp_path / "network_moons_0.png").exists() and (tmp_path / "network_moons_1.png").exists()
+    assert read_png((tmp_path / "network_moons_1.png").read_bytes(), pixels=False).width > 400
+    picture = read_png((tmp_path / "network_moons_0.png").read_bytes())  # shaded circles, weights of both signs
+    assert picture.width > 400 and picture.height > 300
+    assert picture.near(style.POSITIVE, 40) > 50 and picture.near(style.NEGATIVE, 40) > 50

@@ -135,3 +135,26 @@ def test_an_undefined_local_derivative_is_a_clear_error_naming_the_node():
     y.label = "y"
     with pytest.raises(ValueError, match=r"y = √\(x\) is undefined or infinite at x = 0\.0"):
         viz.explain(y)
+
+
+def test_markdown_escapes_html_and_keeps_each_row_on_one_line():
+    x = Value(2.0, label="<img src=x onerror=alert(1)>\nrow|2")
+    y = x * x
+    y.label = "`y`"
+    y.backward()
+    md = viz.explain(y).to_markdown()
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "\\\\nrow\\|2" in md  # the newline shown as \n (escaped for Markdown), the pipe escaped
+    table = [line for line in md.splitlines() if line.startswith("|")]
+    assert table and all(line.count("|") - line.count("\\|") == table[0].count("|") for line in table[:2])
+    assert all(line.endswith("|") for line in table)
+    assert "<code>\\`y\\`</code>" in md
+
+
+def test_text_views_show_control_characters_in_labels_as_escapes():
+    x = Value(2.0, label="x\ny\x00")
+    y = x.sin()
+    y.backward()
+    for text in (str(viz.explain(y)), viz.tree(y)):
+        assert "x\\ny\\x00" in text and "\x00" not in text
+    assert len(viz.tree(y).splitlines()) == 2

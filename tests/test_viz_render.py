@@ -3,6 +3,7 @@
 import os
 import shutil
 import stat
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -10,10 +11,29 @@ from graphviz.backend import dot_command
 
 import viz
 from autograd import Value
-from viz import renderer
+from png_pixels import read_png
+from viz import renderer, style
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SYSTEM_DOT = shutil.which("dot")
+OUTPUT_FILL = style.ROLES["output"].fill  # the amber card of the graph's output
+INPUT_FILL = style.ROLES["input"].fill
+
+
+def layout_inches(source):
+    """The laid-out size of a DOT source, from the renderer's text layout."""
+    first = viz.render(source, "plain").split()[:4]
+    return float(first[2]), float(first[3])
+
+
+def assert_picture_of_graph(png, source, dpi=96.0):
+    """The PNG decodes, is as big as the layout at ``dpi``, and shows the input and output cards."""
+    picture = read_png(png)
+    width, height = (size + 2 * 0.25 for size in layout_inches(source))  # draw pads 0.25 inch all round
+    assert abs(picture.width - width * dpi) <= 0.04 * width * dpi + 3
+    assert abs(picture.height - height * dpi) <= 0.04 * height * dpi + 3
+    assert picture.near(OUTPUT_FILL, 6) > 200 and picture.near(INPUT_FILL, 6) > 200
+    assert picture.inked() > 0.2 * picture.width * picture.height  # mostly cards, not an empty canvas
+    return picture
 
 
 def fake_executable(folder, name):
@@ -126,7 +146,8 @@ def pure_only(monkeypatch):
 
 
 def test_graphviz_pure_renders_png(pure_only):
-    assert viz.render(viz.draw(graph()).source, "png").startswith(PNG_MAGIC)
+    source = viz.draw(graph()).source
+    assert_picture_of_graph(viz.render(source, "png"), source)
 
 
 def test_graphviz_pure_renders_svg_with_an_svg_root(pure_only):
@@ -136,7 +157,8 @@ def test_graphviz_pure_renders_svg_with_an_svg_root(pure_only):
 
 def test_save_writes_each_format_from_the_suffix(pure_only, tmp_path):
     y = graph()
-    assert viz.save(y, tmp_path / "g.png").read_bytes().startswith(PNG_MAGIC)
+    png = viz.save(y, tmp_path / "g.png", dpi=48).read_bytes()
+    assert_picture_of_graph(png, viz.draw(y).source, dpi=48)
     assert ET.parse(viz.save(y, tmp_path / "g.svg")).getroot().tag.endswith("svg")
     dot_text = viz.save(y, tmp_path / "g.dot").read_text()
     assert dot_text.startswith("digraph") and "<B>x</B>" in dot_text
@@ -167,6 +189,65 @@ def test_save_rejects_a_dpi_that_is_not_a_sensible_number(tmp_path, dpi):
         viz.save(graph(), tmp_path / "g.png", dpi=dpi)
 
 
+def test_save_at_a_huge_dpi_is_refused_before_rendering(pure_only, tmp_path):
+    import nn
+    from nn.losses import mse
+    net = nn.MLP(2, [3, 1], "tanh", seed=3)
+    loss = mse([net([0.0, 1.0]), net([1.0, 1.0])], [1.0, 0.0])
+    target = tmp_path / "big.png"
+    target.write_bytes(b"old")
+    with pytest.raises(ValueError, match=r"at 2400 dpi it would be .* pixels.*use dpi=\d+ or less"):
+        viz.save(loss, target, dpi=2400)
+    assert target.read_bytes() == b"old"
+
+
+def test_a_renderer_that_hangs_is_stopped_after_the_timeout(monkeypatch, tmp_path):
+    slow = tmp_path / "slow-dot"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv(renderer.ENV_VAR, str(slow))
+    import time
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="still rendering svg after 0.5 seconds"):
+        viz.render("digraph { a -> b }", "svg", timeout=0.5)
+    assert time.monotonic() - start < 10
+
+
+def test_save_replaces_the_file_whole_or_leaves_the_old_one(pure_only, tmp_path, monkeypatch):
+    import autograd.files
+    target = tmp_path / "g.svg"
+    target.write_text("the previous picture")
+
+    def fail(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(autograd.files.os, "fsync", fail)
+    with pytest.raises(OSError, match="No space left"):
+        viz.save(graph(), target)
+    assert target.read_text() == "the previous picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.svg"]  # no temporary file left behind
+    monkeypatch.undo()
+    assert ET.parse(viz.save(graph(), target)).getroot().tag.endswith("svg")
+
+
+@pytest.mark.parametrize("char", ["\n", "\t", "\x00", "\x0b", "\uffff", "\x7f", "\ud800"])
+def test_labels_titles_and_groups_with_control_characters_render(pure_only, char):
+    x = Value(2.0, label=f"x{char}1")
+    w = Value(0.5, label=f"L{char}.w")
+    w.group = f"L{char}"
+    y = (x * w).sin()
+    y.label = f"out{char}"
+    y.backward()
+    for source in (viz.draw(y, title=f"a{char}title").source, viz.draw(y, collapse="layer").source):
+        assert ET.fromstring(viz.render(source, "svg")).tag.endswith("svg")
+        if SYSTEM_DOT:
+            done = subprocess.run([SYSTEM_DOT, "-Tsvg"], input=source.encode("utf-8", "surrogatepass"),
+                                  capture_output=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+    svg = viz.render(viz.draw(y).source, "svg").decode()
+    assert ascii(char)[1:-1] in svg or char == "\n" and "x\\n1" in svg  # shown as an escape a reader sees
+
+
 def test_renderer_failure_reports_its_message(pure_only):
     with pytest.raises(RuntimeError, match="failed to render"):
         viz.render("digraph { a -> }", "svg")
@@ -177,7 +258,7 @@ def test_returned_graph_displays_in_jupyter_with_our_renderer(pure_only):
     before = dot_command.DOT_BINARY
     bundle = g._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
-    assert g._repr_mimebundle_(include=["image/png"])["image/png"].startswith(PNG_MAGIC)
+    assert_picture_of_graph(g._repr_mimebundle_(include=["image/png"])["image/png"], g.source)
     assert dot_command.DOT_BINARY == before  # plain graphviz objects are left as they were
 
 
@@ -203,7 +284,7 @@ def test_pdf_through_an_override_naming_graphviz_pure_says_what_to_install(pure_
 def test_returned_graph_renders_to_a_file_with_our_renderer(pure_only, tmp_path):
     out = viz.draw(graph()).render(tmp_path / "graph", format="png")
     with open(out, "rb") as f:
-        assert f.read(8) == PNG_MAGIC
+        assert_picture_of_graph(f.read(), viz.draw(graph()).source)
 
 
 # ----- rendering with a system Graphviz, where installed ------------------------------------------
@@ -219,7 +300,7 @@ def system_dot(monkeypatch):
 
 def test_system_dot_renders_png_and_svg(system_dot):
     source = viz.draw(graph()).source
-    assert viz.render(source, "png").startswith(PNG_MAGIC)
+    assert_picture_of_graph(viz.render(source, "png"), source)
     assert ET.fromstring(viz.render(source, "svg")).tag.endswith("svg")
 
 

@@ -11,9 +11,10 @@ import pytest
 import viz
 from autograd import Value, parse, topological_order
 from viz import style
+from png_pixels import read_png
+from viz import style
 from viz.naming import short_names
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def seed_j(x=2.0):
@@ -143,7 +144,10 @@ def test_cli_writes_numbered_pngs_and_prints_one_caption_per_step(tmp_path):
     assert lines[-1].endswith("= 9.0991)")
     files = sorted(p.name for p in folder.iterdir())
     assert files == [f"step_{k:02d}.png" for k in range(7)]
-    assert all((folder / name).read_bytes().startswith(PNG_MAGIC) for name in files)
+    sizes = [(p.width, p.height) for p in (read_png((folder / name).read_bytes(), pixels=False) for name in files)]
+    assert all(1200 < w < 1400 and 350 < h < 450 for w, h in sizes)  # the same graph; captions differ a little
+    last = read_png((folder / files[-1]).read_bytes())
+    assert last.near(style.HIGHLIGHT, 30) > 100  # the step's highlighted node and edges
 
 
 def test_cli_refuses_steps_with_heatmap(tmp_path):
@@ -157,7 +161,7 @@ def test_example_writes_the_steps_of_the_seed_exercise(tmp_path):
     done = subprocess.run([sys.executable, str(example), "--out", str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "engine: dJ/dx = 9.0991" in done.stdout and "x now 11.6340 − 2.5348 = 9.0991" in done.stdout
-    assert (tmp_path / "backward_step_06.png").read_bytes().startswith(PNG_MAGIC)
+    assert read_png((tmp_path / "backward_step_06.png").read_bytes(), pixels=False).width > 600
 
 
 

@@ -48,9 +48,36 @@ def test_a_deep_graph_does_not_hit_the_recursion_limit():
     y = x
     for _ in range(5000):
         y = y * 1.0
-    assert len(viz.tree(y).splitlines()) == 5001
+    assert len(viz.tree(y, max_nodes=None).splitlines()) == 5001
 
 
 def test_tree_needs_a_value():
     with pytest.raises(TypeError, match="Value"):
         viz.tree(1.0)
+
+
+def chain(depth):
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(depth):
+        y = y * 1.0001
+    return y
+
+
+def test_a_graph_over_the_node_limit_is_refused_with_the_way_out():
+    with pytest.raises(ValueError, match=r"10001 nodes, more than max_nodes=2000.*max_nodes=10001 \(or None\)"):
+        viz.tree(chain(10_000))
+
+
+def test_a_deep_chain_grows_linearly_not_with_the_square_of_its_depth():
+    text = viz.tree(chain(10_000), max_nodes=None)
+    lines = text.splitlines()
+    assert len(lines) == 10_001
+    assert max(map(len, lines)) < 200 and len(text) < 2_000_000  # was 200M characters
+    assert lines[-1].startswith(" " * 96 + "└── [depth 10000] x  input")
+
+
+def test_tree_rejects_a_max_nodes_that_is_not_a_positive_int():
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="max_nodes"):
+            viz.tree(chain(2), max_nodes=bad)

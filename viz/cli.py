@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
+import warnings
+from itertools import islice
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -61,6 +64,9 @@ def _values(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, floa
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
+        if sep and name and not name.isascii():
+            parser.error(f"{item!r}: variable names are plain ASCII letters, digits and _ (such as x or w1), "
+                         f"got {name!r}")
         if not sep or not name.isidentifier():
             parser.error(f"{item!r} is not a variable assignment: write NAME=VALUE, such as x=2")
         try:
@@ -75,6 +81,33 @@ def _values(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, floa
     return values
 
 
+def _expression_first(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """The arguments with every word that starts with "-" but is no option of ours (an expression such
+    as ``-x**2``) moved behind ``--``, where argparse reads it as the expression or a NAME=VALUE."""
+    takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
+    options: list[str] = []
+    positionals: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            positionals.extend(words)
+            break
+        flag = word.split("=", 1)[0]
+        known = [s for s in takes_value if s == flag or (flag.startswith("--") and s.startswith(flag))]
+        if not word.startswith("-") or len(word) == 1 or not known:
+            (positionals if not word.startswith("-") or not _looks_like_option(word) else options).append(word)
+            continue
+        options.append(word)
+        if "=" not in word and takes_value[known[0]]:
+            options.extend(islice(words, 1))  # the option's value, whatever it looks like
+    return options + (["--", *positionals] if positionals else [])
+
+
+def _looks_like_option(word: str) -> bool:
+    """An unknown ``--word`` stays an option, so argparse reports it; ``-x`` is an expression."""
+    return word.startswith("--")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on bad input)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -86,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .explorer import command
         return command(argv[1:])
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_expression_first(parser, list(sys.argv[1:] if argv is None else argv)))
     if args.precision < 0 or args.precision > 15:
         parser.error(f"--precision must be between 0 and 15, got {args.precision}")
     if args.steps is not None and args.heatmap:
@@ -96,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.output is not None and not args.output.lower().endswith(tuple(FORMATS)):
         parser.error(f"cannot tell the format of {args.output!r}: end it with one of {', '.join(sorted(FORMATS))}")
     try:
-        expression = parse(args.expression)
+        with warnings.catch_warnings():  # Python's tokenizer warns about "1if": the parser's own error says more
+            warnings.simplefilter("ignore", SyntaxWarning)
+            expression = parse(args.expression)
     except ValueError as exc:
         parser.error(str(exc))
     values = _values(parser, args.values)
@@ -135,7 +170,22 @@ def _write_steps(result: Value, target: Path, options: dict[str, Any]) -> None:
     """The reverse pass as numbered PNGs in a folder or one HTML page (``save_steps``); each caption on stdout."""
     steps = backward_steps(result, **options)  # heatmap is False here: main refuses --steps --heatmap
     written = save_steps(steps, target)
+    if written.is_dir():
+        _remove_stale_steps(written, len(steps))
     for step in steps:
         print(step.caption)
     what = "one page" if written.is_file() else "pictures"
     print(f"wrote {len(steps)} steps as {what} to {written}", file=sys.stderr)
+
+
+_STEP_FILE = re.compile(r"step_(\d+)\.png")
+
+
+def _remove_stale_steps(folder: Path, count: int) -> None:
+    """Delete ``step_NN.png`` files an earlier, longer run left in ``folder`` (only that pattern), so
+    the folder holds exactly this run's steps. The names are ``save_steps``'s: at least two digits."""
+    width = max(2, len(str(count - 1)))
+    current = {f"step_{k:0{width}d}.png" for k in range(count)}
+    for path in folder.iterdir():
+        if _STEP_FILE.fullmatch(path.name) and path.name not in current and path.is_file():
+            path.unlink()

@@ -16,7 +16,7 @@ from typing import Iterator
 from autograd import Value, local_gradients
 
 from .naming import formula, local_rule, named_graph
-from .style import check_precision, format_number
+from .style import check_precision, format_number, visible
 from .walk import role
 
 
@@ -110,10 +110,11 @@ class Explanation:
         return f"<Explanation of {self.output_name}: {len(self.forward)} nodes>"
 
     def to_markdown(self) -> str:
-        """Both tables as GitHub-flavoured Markdown."""
-        out = self.output_name
+        """Both tables as GitHub-flavoured Markdown; names are HTML-escaped, so a label can neither
+        inject markup nor break a table row."""
+        out = _markdown_text(self.output_name)
         return "\n".join([
-            f"**Forward pass** (ending at `{out}`)", "",
+            f"**Forward pass** (ending at <code>{out}</code>)", "",
             _markdown_table(self._FORWARD_HEAD, self._forward_rows(), right={3}), "",
             f"**Backward pass**: ∂{out}/∂node = Σ over its uses of local derivative × upstream gradient", "",
             _markdown_table(self._BACKWARD_HEAD, self._backward_rows(), right={3, 4, 5}),
@@ -140,9 +141,17 @@ def _text_table(head: list[str], rows: list[list[str]], right: set[int]) -> str:
     return "\n".join([line(head), "  " + "  ".join("─" * w for w in widths), *map(line, rows)])
 
 
+def _markdown_text(text: str) -> str:
+    """Text that Markdown shows as written: HTML escaped, one line, no table or emphasis syntax."""
+    text = html.escape(visible(text), quote=False)
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]|")
+
+
 def _markdown_table(head: list[str], rows: list[list[str]], right: set[int]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
+    cell = _markdown_text
 
     lines = ["| " + " | ".join(map(cell, head)) + " |",
              "|" + "|".join("---:" if i in right else "---" for i in range(len(head))) + "|"]

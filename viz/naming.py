@@ -9,7 +9,7 @@ from typing import Iterator
 
 from autograd import Value
 
-from .style import format_constant
+from .style import format_constant, visible
 from .walk import graph_order
 
 _MAX_TERMS = 4  # n-ary formulas longer than this are shortened with "…"
@@ -62,7 +62,8 @@ def _next_free(base: str, used: set[str], taken: set[str]) -> str:
 
 
 def named_graph(output: Value, what: str) -> tuple[list[Value], dict[Value, str]]:
-    """The graph behind one output, in forward order, with ``short_names``; TypeError for a non-Value.
+    """The graph behind one output, in forward order, with ``short_names`` made printable on one line
+    (``style.visible``); TypeError for a non-Value.
 
     >>> order, names = named_graph(Value(1.0, label="x") * 2.0, "tree")
     >>> [names[v] for v in order]
@@ -71,7 +72,8 @@ def named_graph(output: Value, what: str) -> tuple[list[Value], dict[Value, str]
     if not isinstance(output, Value):
         raise TypeError(f"{what} needs one Value, got {type(output).__name__}: {output!r}")
     order = graph_order([output])
-    return order, short_names(order)
+    # Text views print names on one line: a label's control characters are shown as escapes ("\\n").
+    return order, {v: visible(name) for v, name in short_names(order).items()}
 
 
 def formula(v: Value, names: dict[Value, str]) -> str:

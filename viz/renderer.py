@@ -84,27 +84,63 @@ def _needs_dot(fmt: str, why: str, then: str) -> str:
     )
 
 
-def render(source: str, format: str, dpi: float | None = None) -> bytes:
+DEFAULT_TIMEOUT = 120.0  # seconds: a layout that takes longer is a runaway, not a picture
+MAX_PIXELS = 60_000_000  # a bitmap larger than this (about 240 MB in memory) is refused before rendering
+BITMAP_FORMATS = frozenset({"png", "jpg", "jpeg", "jpe", "gif", "bmp", "tif", "tiff", "webp"})
+GRAPHVIZ_DPI = 96.0  # what a renderer uses when no dpi is given
+
+
+def render(source: str, format: str, dpi: float | None = None, *, timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
     """Lay out DOT ``source`` and return the picture as bytes in ``format`` (``"svg"``, ``"png"``, ...).
 
-    ``dpi`` sets the resolution of bitmap formats (graphviz's default is 96).
+    ``dpi`` sets the resolution of bitmap formats (graphviz's default is 96). A bitmap whose laid-out
+    size times ``dpi`` would exceed ``MAX_PIXELS`` is refused before it is drawn; a renderer still
+    running after ``timeout`` seconds is stopped (``None``: wait for ever).
 
     >>> render("digraph { a -> b }", "svg")[:5]
     b'<?xml'
     """
-    exe = find_renderer(format)
-    command = [str(exe), f"-T{format.lower()}"]
-    if dpi is not None:
-        command.append(f"-Gdpi={float(dpi):g}")
+    fmt = format.lower()
+    if fmt in BITMAP_FORMATS:
+        _check_bitmap_size(source, dpi, timeout)
+    command = [f"-T{fmt}"] + ([f"-Gdpi={float(dpi):g}"] if dpi is not None else [])
+    return _run(command, source, fmt, timeout)
+
+
+def _run(arguments: list[str], source: str, fmt: str, timeout: float | None) -> bytes:
+    """Run the renderer for ``fmt`` with ``arguments`` on ``source``; its stdout, or a clear error."""
+    exe = find_renderer(fmt)
     try:
-        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False)
+        done = subprocess.run([str(exe), *arguments], input=source.encode("utf-8"), capture_output=True,
+                              check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"{exe.name} was still rendering {fmt} after {timeout:g} seconds and was stopped; draw a smaller "
+            "graph (collapse='neuron' or 'layer'), or pass a longer timeout"
+        ) from None
     except OSError as exc:
         raise RendererNotFoundError(f"could not run the renderer {exe}: {exc}") from None
     if done.returncode != 0:
         # Warnings about font metrics are routine for graphviz-pure; only a failure is worth showing.
         message = done.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"{exe.name} failed to render {format} (exit code {done.returncode}): {message}")
+        raise RuntimeError(f"{exe.name} failed to render {fmt} (exit code {done.returncode}): {message}")
     return done.stdout
+
+
+def _check_bitmap_size(source: str, dpi: float | None, timeout: float | None) -> None:
+    """Refuse a bitmap of more than ``MAX_PIXELS`` pixels, from the layout's size in inches (a cheap
+    text layout first: a renderer asked for a gigapixel picture tries to allocate it)."""
+    first = _run(["-Tplain"], source, "plain", timeout).split(b"\n", 1)[0].split()
+    width, height = float(first[2]), float(first[3])  # "graph scale width height", in inches
+    resolution = GRAPHVIZ_DPI if dpi is None else float(dpi)
+    pixels = width * resolution * height * resolution
+    if pixels > MAX_PIXELS:
+        largest = int((MAX_PIXELS / max(width * height, 1e-9)) ** 0.5)
+        raise ValueError(
+            f"this picture is {width:.1f} × {height:.1f} inches: at {resolution:g} dpi it would be "
+            f"{width * resolution:,.0f} × {height * resolution:,.0f} pixels, more than {MAX_PIXELS:,} in all; "
+            f"use dpi={largest} or less, save as .svg (sharp at any size), or draw a smaller graph"
+        )
 
 
 # graphviz reads its executable path from this module global each time it builds a command line,

@@ -8,6 +8,8 @@ from typing import Any
 
 import graphviz
 
+from autograd.files import write_atomically
+
 from .graph import draw
 from .renderer import render
 
@@ -45,9 +47,8 @@ def save(output: Any, path: str | os.PathLike, /, *, dpi: float | None = None, *
     if not target.parent.is_dir():
         raise FileNotFoundError(f"the folder {str(target.parent)!r} does not exist")
     if fmt == "dot":
-        target.write_text(graph.source, encoding="utf-8")
-    else:
-        if dpi is None and fmt in ("png", "jpg"):
-            dpi = PNG_DPI
-        target.write_bytes(render(graph.source, fmt, dpi))
-    return target
+        return write_atomically(target, graph.source)
+    if dpi is None and fmt in ("png", "jpg"):
+        dpi = PNG_DPI
+    # Rendered in full before the target is touched, then swapped in: a failure leaves the old file.
+    return write_atomically(target, render(graph.source, fmt, dpi))

@@ -94,13 +94,51 @@ def check_title(title: object) -> None:
         raise TypeError(f"title must be a str or None, got {type(title).__name__}: {title!r}")
 
 
+_SHOWN_AS = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    r"""``text`` with characters a renderer cannot take (control characters, U+FFFE/U+FFFF, lone
+    surrogates) written as escapes a reader can see: a newline as ``\n``, NUL as ``\x00``.
+
+    >>> print(visible("a\nb\x00c\uffff"))
+    a\nb\x00c\uffff
+    >>> visible("a\nb", keep_newlines=True) == "a\nb"
+    True
+    """
+    if text.isprintable():  # the common case, checked in C
+        return text
+    out = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif ch in _SHOWN_AS:
+            out.append(_SHOWN_AS[ch])
+        elif _unsafe(ch):
+            out.append(ascii(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _unsafe(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 or (code & 0xFFFE) == 0xFFFE
+
+
 def escape(text: str) -> str:
-    """Text made safe inside an HTML-like graphviz label."""
-    return html.escape(text, quote=True)
+    r"""Text made safe inside an HTML-like graphviz label (control characters shown as escapes).
+
+    >>> print(escape("<b> & \x0b"))
+    &lt;b&gt; &amp; \x0b
+    """
+    return html.escape(visible(text), quote=True)
 
 
 def quote(text: str) -> str:
-    """A DOT double-quoted string; ``\\n`` in ``text`` stays a graphviz line break."""
+    r"""A DOT double-quoted string; a newline in ``text`` stays a graphviz line break (``\n``), other
+    control characters are shown as escapes."""
+    text = visible(text, keep_newlines=True)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
