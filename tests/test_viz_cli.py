@@ -78,9 +78,11 @@ def test_an_expression_that_starts_with_a_minus_is_the_expression_not_an_option(
 
 
 def test_non_ascii_variable_names_are_refused_with_a_clear_message():
-    done = run("ｘ+1", "ｘ=1")
+    done = run("x+1", "x=1", "ｘ=2")  # full-width x: not silently folded into x, nor a deep crash
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "variable names are plain ASCII letters" in done.stderr
+    assert "'ｘ=2': variable names are plain ASCII letters" in done.stderr
+    done = run("ｘ+1", "ｘ=1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "ASCII" in done.stderr
 
 
 def test_a_python_only_construct_gives_one_error_and_no_syntax_warning():
