@@ -48,11 +48,31 @@ def test_edge_thickness_follows_weight_size_and_colour_its_sign():
     assert style.NEGATIVE in heavy and style.POSITIVE not in heavy
 
 
-def test_weight_values_sit_near_the_neuron_they_leave_beside_their_line():
-    # Near the source circle, before edges fanning out of neighbours cross, and turned off the line itself.
-    edge = weight_edges(viz.draw_network(seed_network()).source)[0]
-    assert float(re.search(r"labeldistance=([\d.]+)", edge).group(1)) <= 2.5
-    assert float(re.search(r"labelangle=([\d.]+)", edge).group(1)) >= 15
+def test_weight_values_are_label_nodes_the_layout_keeps_off_circles_and_each_other():
+    # An edge label (not a tail label) is laid out as a node of its own between the columns, on a
+    # white chip so crossing lines don't strike it through.
+    for edges in ("weight", "grad"):
+        lines = weight_edges(viz.draw_network(seed_network(), edges=edges).source)
+        assert all(" label=<<TABLE" in line and 'BGCOLOR="white"' in line for line in lines)
+        assert not any("taillabel" in line or "headlabel" in line for line in lines)
+
+
+def test_a_legend_explains_colours_widths_and_dashes():
+    source = viz.draw_network(seed_network(), [2.0, 3.0], loss=lambda out: (1 - out) ** 2).source
+    legend = next(line for line in source.splitlines() if line.strip().startswith("legend ["))
+    for text in ("positive weight", "negative weight", "|weight|", "dashed: bias weight", "∂loss/∂activation"):
+        assert text in legend
+    assert style.POSITIVE in legend and style.NEGATIVE in legend
+    assert "positive grad" in viz.draw_network(seed_network(), edges="grad").source
+    assert "legend" not in viz.draw_network(seed_network(), legend=False).source
+
+
+def test_every_number_in_the_picture_has_the_chosen_precision():
+    net = nn.MLP(2, [2, 1], "tanh", seed=4)
+    source = viz.draw_network(net, [0.3, -0.7], loss=lambda out: out ** 2, precision=3).source
+    visible = re.sub(r'(tooltip="[^"]*"|(penwidth|width|height|margin|fontsize|ranksep|nodesep|pad)=\S+)', "", source)
+    shown = re.findall(r"(?<![\w.#])-?\d+\.\d+(?![\d])", visible)  # tooltips keep every digit, on purpose
+    assert shown and all(len(number.split(".")[1]) == 3 for number in shown), shown
 
 
 def test_given_an_input_each_circle_shows_its_activation():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 from autograd import Value, local_gradients, topological_order
 
@@ -27,9 +27,6 @@ class GradOverlay:
     fresh: frozenset[Value] = frozenset()
     active: Value | None = None
     titles: Mapping[Value, str] = field(default_factory=dict)
-
-
-_LINEAR = frozenset({"add", "dot", "dotc", "sum"})  # a module whose output comes from these has no activation
 
 
 def op_text(v: Value) -> str:
@@ -83,7 +80,8 @@ class Cards:
 
     def __init__(self, outputs: set[Value], names: Mapping[Value, str], show_data: bool, show_grad: bool,
                  precision: int, heat: style.HeatScale | None, tooltips: bool, framed: bool,
-                 overlay: GradOverlay | None = None) -> None:
+                 overlay: GradOverlay | None = None, is_param: Callable[[Value], bool] = is_parameter) -> None:
+        self.is_param = is_param
         self.outputs = outputs
         self.names = names  # short_names: the same name explain, tree and the step captions use
         self.overlay = overlay
@@ -138,7 +136,7 @@ class Cards:
         return v.grad if self.overlay is None else self.overlay.grads.get(v)
 
     def value(self, v: Value, hot: bool) -> str:
-        kind = role(v, self.outputs)
+        kind = role(v, self.outputs, self.is_param)
         r = ROLES[kind]
         if kind == "constant":
             border = f'3" COLOR="{style.HIGHLIGHT}' if hot else f'1" COLOR="{r.border}'
@@ -166,7 +164,7 @@ class Cards:
     def value_tooltip(self, v: Value) -> str:
         if not self.tooltips:
             return ""
-        kind = role(v, self.outputs)
+        kind = role(v, self.outputs, self.is_param)
         lines = [f"{self.names[v]} ({kind}{', in ' + v.group if v.group else ''})",
                  f"data = {v.data!r}", f"grad = {_tip_grad(self.grad_of(v))}"]
         if v.op is not None:
@@ -184,18 +182,17 @@ class Cards:
         )
 
     def module(self, grouping: Grouping, key: str, hot: bool) -> str:
+        """The card of a folded neuron or layer (or of a wide sum's folded terms)."""
+        if key in grouping.terms:
+            return self._terms(grouping, key, hot)
         r = ROLES["module"]
-        head = self.heads["module", hot]
         members = grouping.members[key]
-        params = sum(map(is_parameter, members))
+        params = sum(map(self.is_param, members))
         outs = grouping.outputs_of(key)
         kind = "neuron" if grouping.collapse == "neuron" else "layer"
-        acts = dict.fromkeys("linear" if o.op is None or o.op.name in _LINEAR else o.op.name for o in outs)
+        acts = dict.fromkeys("linear" if o.op is None or o.op.linear else o.op.name for o in outs)
         detail = f"{params} params · {escape(', '.join(acts))}"
-        rows = (
-            f'<TR><TD COLSPAN="2"><FONT COLOR="{r.caption}"><B>{escape(key)}</B></FONT></TD></TR>'
-            f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{detail}</FONT></TD></TR>'
-        )
+        rows = self._module_head(key, detail)
         if len(outs) == 1:
             rows += self._rows(outs[0])
         else:
@@ -204,4 +201,60 @@ class Cards:
         if self.tooltips:
             text = f"{key}: one {kind} folded into one node ({len(members)} Values, {params} parameters, {len(outs)} outputs)"
             tip = f", tooltip={quote(text)}"
-        return f"{head}{rows}</TABLE>>{tip}"
+        return f"{self.heads['module', hot]}{rows}</TABLE>>{tip}"
+
+    def _module_head(self, title: str, detail: str) -> str:
+        r = ROLES["module"]
+        return (
+            f'<TR><TD COLSPAN="2"><FONT COLOR="{r.caption}"><B>{escape(title)}</B></FONT></TD></TR>'
+            f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{detail}</FONT></TD></TR>'
+        )
+
+    def _terms(self, grouping: Grouping, key: str, hot: bool) -> str:
+        """The card of a wide sum's terms folded into one node: how many, and what each computes."""
+        members = grouping.members[key]
+        roots = grouping.outputs_of(key)
+        each = term_formula(roots[0], members, self.names, grouping)
+        rows = self._module_head(f"terms × {len(roots)}", f"each {escape(each)}")
+        total = sum(v.data for v in roots)
+        if self.show_data:
+            rows += (f'{self.data_caption}<TD ALIGN="RIGHT">Σ {format_number(total, self.precision)}</TD></TR>')
+        tip = ""
+        if self.tooltips:
+            text = (f"{len(roots)} terms of {self.names[grouping.terms[key]]} (one per sample), {len(members)} Values "
+                    f"folded into one node; draw without collapse to see each")
+            tip = f", tooltip={quote(text)}"
+        return f"{self.heads['module', hot]}{rows}</TABLE>>{tip}"
+
+
+def term_formula(root: Value, members: list[Value], names: Mapping[Value, str], grouping: Grouping) -> str:
+    """What one folded term computes, written out from what feeds it: ``ReLU(1 − L3.N1)``.
+
+    Nodes inside the term are expanded into the formula; a node outside is named by its folded
+    node (``L3.N1``) or its own name.
+    """
+    folded = set(members)
+    stack, seen = [root], {root}
+    while stack:  # the term's own nodes, found from its root
+        for p in stack.pop().parents:
+            if p in folded and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    if len(seen) > 6:
+        return f"{len(seen)} nodes"
+    text: dict[Value, str] = {}
+    for v in (m for m in members if m in seen):  # members are in forward order: parents first
+        if v.op is None:
+            text[v] = names[v]
+            continue
+        # An operand that is itself a formula gets parentheses unless the op writes its own: f(…).
+        own_parentheses = "(□" in formula(v, {p: "□" for p in v.parents})
+        shown = {}
+        for p in v.parents:
+            inner = text.get(p)
+            if inner is None:
+                shown[p] = grouping.key_of(p) or names[p]
+            else:
+                shown[p] = f"({inner})" if " " in inner and not own_parentheses else inner
+        text[v] = formula(v, shown)
+    return text[root]

@@ -2,9 +2,9 @@
 
 Forward: every node in the order it was computed. Backward, from the output: for each use of a node,
 the local derivative (the op table's rule evaluated with an upstream gradient of 1), the upstream
-gradient, and their product; a node used several times sums its contributions. The products are the
-op table's own vector-Jacobian products, accumulated in the engine's order, so every total equals
-the gradient ``backward`` computes, to the last bit.
+gradient, and their product; a node used several times sums its contributions. Products and totals
+come from ``autograd.reverse_sweep``, the sweep ``backward`` itself runs, so every total equals the
+gradient ``backward`` computes by construction.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 from typing import Iterator
 
-from autograd import Value, local_gradients
+from autograd import Value, local_gradients, reverse_sweep
 
 from .naming import formula, local_rule, named_graph
 from .style import check_precision, format_number, visible
@@ -182,32 +182,39 @@ class NodeStep:
 
 
 def reverse_pass(order: list[Value], names: dict[Value, str], grads: dict[Value, float], what: str) -> Iterator[NodeStep]:
-    """The reverse pass as the engine runs it: children in reverse creation order, operands in order.
+    """The engine's own reverse sweep (``autograd.reverse_sweep``), one step per node that has an op,
+    with each operand's local derivative beside the product the sweep sends it.
 
-    ``grads`` starts with the output's seed; each non-leaf node's products are added into it (a
-    node's first contribution is stored as is, later ones summed on) before its step is yielded,
-    so the totals equal what ``backward`` computes, to the last bit.
+    ``order`` is the graph in forward order (its output last) and ``grads`` starts with the output's
+    seed; each step's products are added into it (a node's first contribution stored as is, later
+    ones summed on) before the step is yielded, in the sweep's own order, and once the sweep is done
+    every node's entry is replaced by the total the sweep computed, the number ``backward`` stores.
 
     >>> x = Value(2.0, label="x"); y = x * x; grads = {y: 1.0}
     >>> [s.products for s in reverse_pass([x, y], {x: "x", y: "y"}, grads, "doc")], grads[x]
     ([(2.0, 2.0)], 4.0)
     """
-    for v in reversed(order):
-        if v.op is None:
-            continue
-        upstream = grads.get(v, 0.0)
-        try:
-            locals_ = local_gradients(v)
-            products = local_gradients(v, upstream)
-        except ValueError as exc:  # sqrt at 0: no finite local derivative to tabulate
-            raise ValueError(
-                f"{what}: the local derivative of {names[v]} = {formula(v, names)} is undefined or infinite "
-                f"at {', '.join(f'{names[p]} = {p.data!r}' for p in v.parents[:4])}: {exc}"
-            ) from exc
-        for p, product in zip(v.parents, products):
-            previous = grads.get(p)
-            grads[p] = product if previous is None else previous + product
-        yield NodeStep(v, upstream, tuple(locals_), tuple(products))
+    output = order[-1]
+    pending = [v for v in reversed(order) if v.op is not None]  # the sweep's order (reversed walk)
+    done = 0
+    try:
+        for step in reverse_sweep(output, grads.get(output, 1.0)):
+            v = step.node
+            if v.op is None:  # leaves come last, each with its complete gradient
+                grads[v] = step.grad
+                continue
+            for p, product in zip(v.parents, step.contributions):
+                previous = grads.get(p)
+                grads[p] = product if previous is None else previous + product
+            grads[v] = step.grad
+            done += 1
+            yield NodeStep(v, step.grad, local_gradients(v), step.contributions)
+    except ValueError as exc:  # sqrt at 0: no finite local derivative to tabulate
+        v = pending[done] if done < len(pending) else output
+        raise ValueError(
+            f"{what}: the local derivative of {names[v]} = {formula(v, names)} is undefined or infinite "
+            f"at {', '.join(f'{names[p]} = {p.data!r}' for p in v.parents[:4])}: {exc}"
+        ) from exc
 
 
 def explain(output: Value, *, precision: int = 4) -> Explanation:

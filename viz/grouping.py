@@ -7,12 +7,25 @@ Values of each two-part tag into one node; by ``"layer"``, the Values of each fi
 
 from __future__ import annotations
 
+import re
+from typing import Callable
+
 from autograd import Value
 
 from .style import CLUSTER_STYLES, FONT, MUTED, escape
 from .walk import is_parameter
 
 _LEVELS = {"neuron": 2, "layer": 1}
+FOLD_TERMS_AT = 8  # in a folded view, a sum of at least this many per-sample terms draws them as one node
+
+
+def natural_key(key: str) -> list:
+    """Sort key that puts ``L1.N2`` before ``L1.N10`` (numbers compared as numbers).
+
+    >>> sorted(["L1.N10", "L1.N2", "L1.N1"], key=natural_key)
+    ['L1.N1', 'L1.N2', 'L1.N10']
+    """
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key)]
 
 
 def in_order(ids: list[str], rankdir: str, framed: bool) -> str:
@@ -38,37 +51,71 @@ class Grouping:
     2
     """
 
-    def __init__(self, order: list[Value], outputs: list[Value], collapse: str | None, clusters: bool) -> None:
+    def __init__(self, order: list[Value], outputs: list[Value], collapse: str | None, clusters: bool,
+                 is_param: Callable[[Value], bool] = is_parameter) -> None:
         self.collapse = collapse
+        self.is_param = is_param
         self.clusters = clusters
         self._level = _LEVELS.get(collapse or "", 0)
         self._key_cache: dict[str | None, str | None] = {None: None, "": None}
         self._path_cache: dict[str | None, tuple[str, ...]] = {None: (), "": ()}
         self._lines: dict[tuple[str, ...], list[str]] = {(): []}
-        self.has_groups = False
+        self._folded: dict[Value, str] = {}  # per-Value keys: the per-sample terms of a wide sum
+        self.terms: dict[str, Value] = {}  # a folded terms node -> the sum its terms feed
+        self.has_groups = any(v.group for v in order)
         self.members: dict[str, list[Value]] = {}
-        self._ids: dict[str, str] = {}
         for v in order:
-            if v.group:
-                self.has_groups = True
             key = self.key_of(v)
             if key is not None:
                 self.members.setdefault(key, []).append(v)
         # Only modules fold: a tag without parameters (a loss's "loss") stays drawn node by node.
-        for key in [k for k, vs in self.members.items() if not any(map(is_parameter, vs))]:
+        for key in [k for k, vs in self.members.items() if not any(map(is_param, vs))]:
             del self.members[key]
             self._key_cache.update({v.group: None for v in order if self.key_of(v) == key})
+        if self._level:
+            self._fold_terms(order)
         free = sum(1 if v.is_leaf else 2 for v in order if self.key_of(v) is None)  # a card, and its op node
-        self.keys = list(self.members)
-        for n, key in enumerate(self.keys):
-            self._ids[key] = f"g{n}"
+        # Neurons in number order (N1 … N16), whatever order the graph met them in; folded terms last.
+        self.keys = sorted(self.members, key=lambda k: (k in self.terms, natural_key(k)))
+        self._ids = {key: f"g{n}" for n, key in enumerate(self.keys)}
         self.drawn_count = free + len(self.keys)
         self._outputs = outputs
         self._order = order
         self._used_outside: set[Value] | None = None
 
+    def _fold_terms(self, order: list[Value]) -> None:
+        """Fold the terms of each wide sum (a loss's per-sample margins) into one node per sum.
+
+        A term is a free parent of the sum, together with the free nodes only it uses (each sample's
+        own ``1 − y·ŷ``); nodes several terms share (a constant 1) stay drawn on their own.
+        """
+        children: dict[Value, list[Value]] = {}
+        for v in order:
+            for p in v.parents:
+                children.setdefault(p, []).append(v)
+        for v in order:
+            if v.op is None or v.op.arity is not None or self.key_of(v) is not None:
+                continue
+            roots = [p for p in dict.fromkeys(v.parents) if not p.is_leaf and self.key_of(p) is None]
+            if len(roots) < FOLD_TERMS_AT:
+                continue
+            members, stack = set(roots), list(roots)
+            while stack:
+                for p in stack.pop().parents:
+                    if p not in members and self.key_of(p) is None and all(c in members for c in children[p]):
+                        members.add(p)
+                        stack.append(p)
+            key = f"{len(roots)} terms" + (f" ({len(self.terms) + 1})" if self.terms else "")
+            self.terms[key] = v
+            self.members[key] = [u for u in order if u in members]
+            self._folded.update(dict.fromkeys(members, key))
+
     def key_of(self, v: Value) -> str | None:
         """The folded node ``v`` belongs to, or None if it is drawn on its own."""
+        if self._folded:
+            key = self._folded.get(v)
+            if key is not None:
+                return key
         group = v.group
         try:
             return self._key_cache[group]
@@ -123,7 +170,10 @@ class Grouping:
         return self._lines_at(self._path(v.group))
 
     def lines_for_key(self, key: str) -> list[str]:
-        """Where the DOT line of a folded node goes: inside the frames of its enclosing tags."""
+        """Where the DOT line of a folded node goes: inside the frames of its enclosing tags (folded
+        terms: in the frame of the sum they feed)."""
+        if key in self.terms:
+            return self._lines_at(self._path(self.terms[key].group))
         return self._lines_at(self._path(key)[:-1])
 
     def sibling_order(self, rankdir: str) -> None:
@@ -135,9 +185,11 @@ class Grouping:
             return
         siblings: dict[str, list[str]] = {}
         for key in self.keys:
-            siblings.setdefault(key.rsplit(".", 1)[0], []).append(key)
+            if key not in self.terms:
+                siblings.setdefault(key.rsplit(".", 1)[0], []).append(key)
         for keys in siblings.values():
-            if len(keys) > 1:
+            if len(keys) > 1:  # N1, N2, ..., N10 in number order, whatever order the graph met them in
+                keys = sorted(keys, key=natural_key)
                 self.lines_for_key(keys[0]).append(in_order([self._ids[k] for k in keys], rankdir, self.clusters))
 
     def emit(self) -> list[str]:

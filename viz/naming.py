@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import string
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from autograd import Value
 
@@ -76,52 +77,28 @@ def named_graph(output: Value, what: str) -> tuple[list[Value], dict[Value, str]
     return order, {v: visible(name) for v, name in short_names(order).items()}
 
 
-def formula(v: Value, names: dict[Value, str]) -> str:
-    """The right-hand side that computed ``v`` from its parents' names (``"sin(a)"``, ``"x^2"``).
+def formula(v: Value, names: Mapping[Value, str]) -> str:
+    """The right-hand side that computed ``v`` from its parents' names (``"sin(a)"``, ``"x^2"``):
+    the op table's caption (``Op.caption``) in the graph's names.
 
     >>> x = Value(2.0, label="x"); y = 3 * x ** 2
     >>> names = short_names(topological_order(y))
     >>> formula(y, names), formula(y.parents[0], names)
     ('a × 3', 'x^2')
     """
-    op = v.op
-    if op is None:
+    if v.op is None:
         return ""
-    ps = [names[p] for p in v.parents]
-    if op.arity == 2:
-        return f"{ps[0]} {op.symbol} {ps[1]}"
-    if op.arity is None:
-        return _nary(v, ps)
-    (x,) = ps
-    template = op.template
-    if v.op_arg is not None and "{c}" in template:
-        shown = op.describe(v.op_arg)
-        if template.endswith(")"):  # a function with a parameter: LeakyReLU(x, 0.01)
-            return f"{op.symbol}({x}, {format_constant(v.op_arg)})"
-        gap = " " if " " in template else ""
-        return f"{shown}{gap}{x}" if template.startswith("{c}") else f"{x}{gap}{shown}"
-    if op.symbol == "−":
-        return f"−{x}"
-    if "·" in op.symbol:  # |·|
-        return op.symbol.replace("·", x)
-    return f"{op.symbol}({x})"
+    return v.op.caption([names[p] for p in v.parents], v.op_arg, format_constant, _MAX_TERMS)
 
 
-def _nary(v: Value, ps: list[str]) -> str:
-    name = v.op.name
-    if name == "dot":
-        n = len(ps) // 2
-        terms = [f"{w}·{x}" for w, x in zip(ps[:n], ps[n:])]
-    elif name == "dotc":
-        terms = [f"{format_constant(c)}·{w}" for c, w in zip(v.op_arg, ps)]
-    else:
-        terms = ps
-    if len(terms) > _MAX_TERMS:
-        return " + ".join(terms[:_MAX_TERMS - 1]) + f" + … ({len(terms)} terms)"
-    return " + ".join(terms)
+@functools.lru_cache(maxsize=None)
+def _symbols(operands: tuple[str, ...]) -> re.Pattern:
+    """The operand names of a derivative text (and ``c``, its constant, and ``ˣ``, a superscript x)
+    as whole words."""
+    words = "|".join(re.escape(name) for name in (*operands, "c"))
+    return re.compile(rf"(?<![A-Za-z])({words})(?![A-Za-z])|ˣ")
 
 
-_SYMBOL = re.compile(r"(?<![A-Za-z])([abxc])(?![A-Za-z])|ˣ")
 _NUM = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
 _ARITHMETIC = re.compile(rf"\(({_NUM})([−+])({_NUM})\)")  # (2−1) once c is a number
 _POWER_ONE = re.compile(r"\^1(?![\d.e])")
@@ -145,29 +122,28 @@ def simplify(text: str) -> str:
     return _TIMES_ONE.sub("", _POWER_ZERO.sub("1", text))
 
 
-def local_rule(child: Value, position: int, names: dict[Value, str]) -> str:
-    """The op's derivative text for one operand, in the graph's own names: ``∂J/∂e = −sin e``.
+def local_rule(child: Value, position: int, names: Mapping[Value, str]) -> str:
+    """The op's derivative text for one operand (``Op.rule_for``), in the graph's own names:
+    ``∂J/∂e = −sin e``.
 
     >>> x = Value(2.0, label="x"); y = x.sin(); y.label = "y"
     >>> local_rule(y, 0, {x: "x", y: "y"})
     '∂y/∂x = cos x'
     """
     op = child.op
-    parts = re.split(r", (?=∂/∂)", op.derivative)
+    text = op.rule_for(position, len(child.parents))
     if op.arity is None:  # n-ary rules speak of xᵢ, wᵢ: keep them, naming the node itself
-        text = parts[0] if len(parts) == 1 or position < len(child.parents) // 2 else parts[1]
         return text.replace("∂/∂", f"∂{names[child]}/∂", 1)
-    text = parts[position] if len(parts) == len(child.parents) else op.derivative
-    operands = [names[p] for p in child.parents]
-    mapping = {"a": operands[0], "b": operands[-1]} if op.arity == 2 else {"x": operands[0]}
-    if child.op_arg is not None and not isinstance(child.op_arg, tuple) and "{c}" in op.template:
-        mapping["c"] = format_constant(child.op_arg)
+    mapping = dict(zip(op.operands, (names[p] for p in child.parents)))
+    if child.op_arg is not None and not isinstance(child.op_arg, tuple):
+        mapping.setdefault("c", format_constant(child.op_arg))
 
     def swap(match: re.Match) -> str:
         if match.group(0) == "ˣ":
             return f"^{mapping['x']}" if "x" in mapping else "ˣ"
         return mapping.get(match.group(1), match.group(1))
 
+    symbols = _symbols(op.operands)
     head, _, rest = text.partition(" = ")
-    target = _SYMBOL.sub(swap, head.replace("∂/∂", "", 1))
-    return f"∂{names[child]}/∂{target} = {simplify(_SYMBOL.sub(swap, rest))}"
+    target = symbols.sub(swap, head.replace("∂/∂", "", 1))
+    return f"∂{names[child]}/∂{target} = {simplify(symbols.sub(swap, rest))}"

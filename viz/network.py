@@ -61,63 +61,83 @@ def draw_network(
     model: Any,
     x: Sequence[float] | None = None,
     *,
-    loss: Callable[[Value | list[Value]], Value] | None = None,
+    loss: Callable[[Any], Value] | None = None,
     precision: int = 2,
     show_bias: bool = True,
     title: str | None = None,
     edges: str = "weight",
+    legend: bool = True,
 ) -> Graph:
     """Draw ``model`` as circles in columns: inputs, each hidden layer, outputs (plus bias units).
 
-    Edge thickness is |weight| and colour its sign (blue positive, orange negative). Given one
-    input sample ``x``, each circle shows the activation the model computes for it, shaded by sign
-    and size. Given also ``loss``, a function of the model's output (what ``model(x)`` returns: one
-    Value for one output unit, else a list) returning a Value, each circle
-    shows the gradient of the loss with respect to that activation (found with ``autograd.grad``, so
-    no ``.grad`` in the model changes). With ``edges="grad"`` the edges show each parameter's
-    ``.grad`` instead of its value (after your own ``loss.backward()``: where the next step moves
-    the weights most), thickness by |grad|, colour by sign.
+    Edge thickness is |weight| and colour its sign (blue positive, orange negative); bias edges are
+    dashed. Given one input sample ``x``, each circle shows the activation the model computes for
+    it, shaded by sign and size. Given also ``loss``, a function of the model's output (a Value, or
+    a list for several outputs) returning a Value, each circle shows the gradient of the loss with
+    respect to that activation (found with ``autograd.grad``, so no ``.grad`` in the model changes).
+    With ``edges="grad"`` the edges show each parameter's ``.grad`` instead of its value (after your
+    own ``loss.backward()``: where the next step moves the weights most), thickness by |grad|, colour
+    by sign. Every number is rounded to ``precision`` decimals; a legend says what the colours,
+    widths and dashes mean (``legend=False`` leaves it out).
 
     >>> import nn
     >>> net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])
     >>> g = draw_network(net, [2.0, 3.0])
-    >>> "0.72" in g.source  # the output of seed 002's network
+    >>> "0.72" in g.source  # the output of the two-layer network in the neuron tutorial
     True
     """
     if not isinstance(edges, str) or edges not in _EDGE_QUANTITIES:
         raise ValueError(f"edges must be one of {', '.join(map(repr, _EDGE_QUANTITIES))}, got {edges!r}")
-    quantity = _EDGE_QUANTITIES[edges]
     layers = _layers_of(model)
     style.check_precision(precision)
     style.check_title(title)
-    nin = len(layers[0].neurons[0].w)
-    sizes = [nin] + [len(layer.neurons) for layer in layers]
+    sizes = _sizes(layers)
+    if loss is not None and x is None:
+        raise ValueError("loss needs an input sample x to compute activations from")
+    columns, loss_value, grads = _activations(layers, sizes, x, loss)
+    graph = _network_graph(title, loss_value, precision)
+    picture = _Picture(layers, sizes, edges, precision, show_bias)
+    body = picture.columns(columns, grads) + picture.edges()
+    if legend:
+        body += picture.legend(x is not None, bool(grads))
+    graph.body.extend(f"\t{line}\n" for line in body)
+    return graph
+
+
+def _sizes(layers: list[Any]) -> list[int]:
+    """Units per column (inputs first), refused when too many to draw as circles."""
+    sizes = [len(layers[0].neurons[0].w)] + [len(layer.neurons) for layer in layers]
     if sum(sizes) > MAX_UNITS:
         raise ValueError(
             f"a network with {sum(sizes)} units ({' → '.join(map(str, sizes))}) is too big to draw as circles "
             f"(limit {MAX_UNITS}); draw a smaller model, or its graph with viz.draw(..., collapse='layer')"
         )
-    if loss is not None and x is None:
-        raise ValueError("loss needs an input sample x to compute activations from")
+    return sizes
 
+
+def _activations(layers: list[Any], sizes: list[int], x: Any, loss: Any
+                 ) -> tuple[list[list[Value | None]], Value | None, dict[Value, float]]:
+    """Each column's Values for the sample ``x`` (None without one), the loss, and d loss / d unit."""
     columns: list[list[Value | None]] = [[None] * n for n in sizes]
-    loss_value: Value | None = None
-    grads: dict[Value, float] = {}
-    if x is not None:
-        columns[0] = h = _inputs(x, nin)
-        for c, layer in enumerate(layers, start=1):
-            h = list(layer(h))
-            columns[c] = h
-        if loss is not None:
-            if not callable(loss):
-                raise TypeError(f"loss must be a function of the model's output returning a Value, got {loss!r}")
-            outputs = columns[-1]
-            loss_value = loss(outputs[0] if len(outputs) == 1 else outputs)  # as model(x) returns it
-            if not isinstance(loss_value, Value):
-                raise TypeError(f"loss must return a Value, got {type(loss_value).__name__}: {loss_value!r}")
-            units = [v for col in columns for v in col]
-            grads = dict(zip(units, grad(loss_value, units)))
+    if x is None:
+        return columns, None, {}
+    columns[0] = h = _inputs(x, sizes[0])
+    for c, layer in enumerate(layers, start=1):
+        h = list(layer(h))
+        columns[c] = h
+    if loss is None:
+        return columns, None, {}
+    if not callable(loss):
+        raise TypeError(f"loss must be a function of the model's output returning a Value, got {loss!r}")
+    out = columns[-1]
+    loss_value = loss(out[0] if len(out) == 1 else out)  # as model(x) returns it: one output unit, one Value
+    if not isinstance(loss_value, Value):
+        raise TypeError(f"loss must return a Value, got {type(loss_value).__name__}: {loss_value!r}")
+    units = [v for col in columns for v in col]
+    return columns, loss_value, dict(zip(units, grad(loss_value, units, allow_unused=True)))
 
+
+def _network_graph(title: str | None, loss_value: Value | None, precision: int) -> Graph:
     graph = Graph(
         name="network",
         format="svg",
@@ -131,45 +151,109 @@ def draw_network(
         caption = (caption + "   " if caption else "") + f"loss = {format_number(loss_value.data, precision)}"
     if caption:
         graph.attr(label=f"<<B>{escape(caption)}</B>>", labelloc="t", fontsize="13")
-
-    weights = [abs(quantity(p)) for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
-    heaviest = max(weights, default=0.0) or 1.0
-    n_edges = sum(sizes[c] * sizes[c + 1] for c in range(len(layers)))
-    label_edges = n_edges <= _LABEL_EDGES_UP_TO
-    big = max(sizes) > 8
-    body: list[str] = []
-    lines: list[str] = []
-    for c, size in enumerate(sizes):
-        kind = "input" if c == 0 else ("output" if c == len(layers) else "hidden")
-        layer = layers[c - 1] if c else None
-        activation = getattr(layer, "activation", "") if layer is not None else ""
-        header = {"input": "inputs", "output": "output", "hidden": f"hidden {c}"}[kind]
-        column = [f"h{c}"]
-        body.append(
-            f'h{c} [shape=none, margin="0.02,0.12", label=<<FONT POINT-SIZE="11" COLOR="{style.MUTED}"><B>{header}</B>'
-            + (f"<BR/>{escape(str(activation))}" if activation else "") + "</FONT>>]"
-        )
-        scale = max([1.0] + [abs(v.data) for v in columns[c] if v is not None])
-        for j in range(size):
-            name = f"x{j + 1}" if c == 0 else _short_name(layer.neurons[j], j)
-            v = columns[c][j]
-            body.append(f"u{c}_{j} [{_unit(name, v, grads.get(v) if v is not None else None, scale, kind, precision, big)}]")
-            column.append(f"u{c}_{j}")
-        if show_bias and c < len(layers):
-            body.append(f'b{c} [shape=circle, width=0.42, fixedsize=true, style=filled, fillcolor="#f3f4f6", '
-                        f'color="#c3c8cf", fontsize=10, fontcolor="{style.MUTED}", label="+1", tooltip="bias unit"]')
-            column.append(f"b{c}")
-        body.append("{ rank=same; " + " -> ".join(column) + " [style=invis] }")  # keeps the column in order
-        if c == 0:
-            continue
-        for j, neuron in enumerate(layer.neurons):
-            for i, w in enumerate(neuron.w):
-                lines.append(f"u{c - 1}_{i} -> u{c}_{j} [{_weight(w, quantity, heaviest, label_edges, precision)}]")
-            if show_bias:
-                lines.append(f"b{c - 1} -> u{c}_{j} [{_weight(neuron.b, quantity, heaviest, label_edges, precision)}, "
-                             "style=dashed]")
-    graph.body.extend(f"\t{line}\n" for line in body + lines)
     return graph
+
+
+class _Picture:
+    """The columns, edges and legend of one network drawing."""
+
+    def __init__(self, layers: list[Any], sizes: list[int], edges: str, precision: int, show_bias: bool) -> None:
+        self.layers, self.sizes, self.edges_of, self.precision = layers, sizes, edges, precision
+        self.show_bias = show_bias
+        self.quantity = _EDGE_QUANTITIES[edges]
+        params = [p for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
+        self.heaviest = max((abs(self.quantity(p)) for p in params), default=0.0) or 1.0
+        n_edges = sum(sizes[c] * sizes[c + 1] for c in range(len(layers)))
+        self.labelled = n_edges <= _LABEL_EDGES_UP_TO
+        self.big = max(sizes) > 8
+
+    def columns(self, columns: list[list[Value | None]], grads: dict[Value, float]) -> list[str]:
+        """A header, one circle per unit and the bias unit of each column, kept in order."""
+        body: list[str] = []
+        last = len(self.layers)
+        for c, size in enumerate(self.sizes):
+            kind = "input" if c == 0 else ("output" if c == last else "hidden")
+            layer = self.layers[c - 1] if c else None
+            activation = getattr(layer, "activation", "") if layer is not None else ""
+            header = {"input": "inputs", "output": "output", "hidden": f"hidden {c}"}[kind]
+            body.append(
+                f'h{c} [shape=none, margin="0.02,0.12", label=<<FONT POINT-SIZE="11" COLOR="{style.MUTED}"><B>{header}</B>'
+                + (f"<BR/>{escape(str(activation))}" if activation else "") + "</FONT>>]"
+            )
+            column = [f"h{c}"]
+            scale = max([1.0] + [abs(v.data) for v in columns[c] if v is not None])
+            for j in range(size):
+                name = f"x{j + 1}" if c == 0 else _short_name(layer.neurons[j], j)
+                v = columns[c][j]
+                g = grads.get(v) if v is not None else None
+                body.append(f"u{c}_{j} [{_unit(name, v, g, scale, kind, self.precision, self.big)}]")
+                column.append(f"u{c}_{j}")
+            if self.show_bias and c < last:
+                body.append(f'b{c} [shape=circle, width=0.42, fixedsize=true, style=filled, fillcolor="#f3f4f6", '
+                            f'color="#c3c8cf", fontsize=10, fontcolor="{style.MUTED}", label="+1", tooltip="bias unit"]')
+                column.append(f"b{c}")
+            body.append("{ rank=same; " + " -> ".join(column) + " [style=invis] }")  # keeps the column in order
+        return body
+
+    def edges(self) -> list[str]:
+        """One edge per weight (and a dashed one per bias), into each neuron."""
+        lines = []
+        for c, layer in enumerate(self.layers, start=1):
+            for j, neuron in enumerate(layer.neurons):
+                for i, w in enumerate(neuron.w):
+                    lines.append(f"u{c - 1}_{i} -> u{c}_{j} [{self._edge(w)}]")
+                if self.show_bias:
+                    lines.append(f"b{c - 1} -> u{c}_{j} [{self._edge(neuron.b)}, style=dashed]")
+        return lines
+
+    def _edge(self, p: Value) -> str:
+        """An edge for one parameter: width by |quantity|, colour by sign, both numbers in its tooltip
+        (and the quantity as a label on small networks: a label node of its own, placed by the
+        layout between the columns, so labels sit on neither the circles nor each other)."""
+        w = self.quantity(p)
+        t = abs(w) / self.heaviest
+        width = 0.4 + 3.4 * t
+        # Light weights fade out so the strong connections carry the picture of a dense network.
+        color = (style.POSITIVE if w >= 0 else style.NEGATIVE) + f"{round(0x50 + 0xaf * t):02x}"
+        n = self.precision
+        # Tooltips keep every digit, as draw's do; what the picture shows is rounded to ``precision``.
+        tip = f"{p.label or 'weight'} = {p.data!r}" + (f", grad = {p.grad!r}" if p.grad else "")
+        attrs = f'penwidth={width:.2f}, color="{color}", tooltip={quote(tip)}'
+        if self.labelled:
+            # On a white chip, so a line crossing behind the number does not strike it through.
+            attrs += (f', label=<<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD><FONT POINT-SIZE="9" '
+                      f'COLOR="{color[:7]}">{format_number(w, n)}</FONT></TD></TR></TABLE>>')
+        return attrs
+
+    def legend(self, activations: bool, gradients: bool) -> list[str]:
+        """A key below the picture: what widths, colours and dashes mean."""
+        what = "grad" if self.edges_of == "grad" else "weight"
+        rows = [
+            _legend_row(_swatch(style.POSITIVE), f"positive {what}"),
+            _legend_row(_swatch(style.NEGATIVE), f"negative {what}"),
+            _legend_row("width", f"|{what}|, thickest = {format_number(self.heaviest, self.precision)}"),
+        ]
+        if self.show_bias:
+            rows.append(_legend_row(f'<FONT COLOR="{style.MUTED}"><B>- - -</B></FONT>', f"dashed: bias {what} (from +1)"))
+        if activations:
+            rows.append(_legend_row("circle", "activation for this sample, shaded by sign and size"))
+        if gradients:
+            rows.append(_legend_row(f'<FONT COLOR="{style.GRAD_COLOR}">grad</FONT>', "∂loss/∂activation"))
+        table = ('<<TABLE BORDER="1" STYLE="ROUNDED" COLOR="#d3dae3" CELLBORDER="0" CELLSPACING="1" '
+                 f'CELLPADDING="2">{"".join(rows)}</TABLE>>')
+        last = len(self.sizes) - 1
+        # Below the output column: the same rank, after its last circle.
+        return [f"legend [shape=plain, label={table}]",
+                f"{{ rank=same; u{last}_{self.sizes[-1] - 1} -> legend [style=invis] }}"]
+
+
+def _swatch(colour: str) -> str:
+    return f'<TABLE BORDER="0" CELLPADDING="0"><TR><TD BGCOLOR="{colour}" WIDTH="26" HEIGHT="4" FIXEDSIZE="TRUE"></TD></TR></TABLE>'
+
+
+def _legend_row(key: str, text: str) -> str:
+    return (f'<TR><TD ALIGN="CENTER"><FONT POINT-SIZE="9">{key}</FONT></TD>'
+            f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{escape(text)}</FONT></TD></TR>')
 
 
 def _short_name(neuron: Any, j: int) -> str:
@@ -198,21 +282,6 @@ def _unit(name: str, v: Value | None, g: float | None, scale: float, kind: str, 
 
 
 _EDGE_QUANTITIES: dict[str, Callable[[Value], float]] = {"weight": lambda p: p.data, "grad": lambda p: p.grad}
-
-
-def _weight(p: Value, quantity: Callable[[Value], float], heaviest: float, labelled: bool, precision: int) -> str:
-    """An edge for one parameter: width by |quantity|, colour by sign, both numbers in its tooltip
-    (and the quantity as a label when the network is small)."""
-    w = quantity(p)
-    t = abs(w) / heaviest
-    width = 0.4 + 3.4 * t
-    # Light weights fade out so the strong connections carry the picture of a dense network.
-    color = (style.POSITIVE if w >= 0 else style.NEGATIVE) + f"{round(0x50 + 0xaf * t):02x}"
-    tip = f"{p.label or 'weight'} = {p.data!r}" + (f", grad = {p.grad!r}" if p.grad else "")
-    attrs = f'penwidth={width:.2f}, color="{color}", tooltip={quote(tip)}'
-    if labelled:
-        attrs += f', taillabel="{format_number(w, precision)}", labeldistance=2.2, labelangle=20, fontcolor="{color[:7]}"'
-    return attrs
 
 
 def _blend(a: str, b: str, t: float) -> str:

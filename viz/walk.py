@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from autograd import Value, topological_order
 
@@ -46,12 +46,13 @@ def graph_order(outputs: list[Value]) -> list[Value]:
     return order
 
 
-def role(v: Value, outputs: set[Value]) -> str:
+def role(v: Value, outputs: set[Value], is_param: Callable[[Value], bool] | None = None) -> str:
     """``output``, ``intermediate``, ``parameter``, ``input`` or ``constant``.
 
-    A parameter is a leaf ``nn`` made for a module: tagged with a ``group`` and labelled inside it
-    (``"L1.N2.w1"`` in group ``"L1.N2"``). Other tagged leaves (a loss's targets and counts) are
-    constants; an untagged labelled leaf is an input; an untagged unlabelled leaf is a constant.
+    A parameter is what ``is_param`` says (``as_parameter_test``); by default a leaf ``nn`` made for
+    a module: tagged with a ``group`` and labelled inside it (``"L1.N2.w1"`` in group ``"L1.N2"``).
+    Other tagged leaves (a loss's targets and counts) are constants; an untagged labelled leaf is an
+    input; an untagged unlabelled leaf is a constant.
 
     >>> w = Value(0.5, label="N1.w1"); w.group = "N1"
     >>> role(w, set()), role(Value(2.0, label="x"), set()), role(Value(3.0), set())
@@ -61,6 +62,8 @@ def role(v: Value, outputs: set[Value]) -> str:
         return "output"
     if not v.is_leaf:
         return "intermediate"
+    if is_param is not None and is_param is not is_parameter:
+        return "parameter" if is_param(v) else ("input" if v.label and not v.group else "constant")
     if v.group:
         return "parameter" if is_parameter(v) else "constant"
     return "input" if v.label else "constant"
@@ -70,6 +73,34 @@ def is_parameter(v: Value) -> bool:
     """A leaf ``nn`` made for a module: tagged with a group and labelled inside it (``L1.N2.w1``)."""
     group = v.group
     return v.is_leaf and bool(group) and v.label.startswith(group + ".")
+
+
+def as_parameter_test(params: Any) -> Callable[[Value], bool]:
+    """Which leaves are parameters, from ``draw``'s ``params``: None (the ``nn`` label convention,
+    ``is_parameter``), a dict name → Value, a module (anything with ``parameters()``) or a list of Values.
+
+    >>> w = Value(0.5); test = as_parameter_test({"w": w})
+    >>> test(w), test(Value(0.5))
+    (True, False)
+    """
+    if params is None:
+        return is_parameter
+    if isinstance(params, Mapping):
+        values, what = list(params.values()), "params (a dict name → Value)"
+    elif callable(getattr(params, "parameters", None)):
+        values, what = list(params.parameters()), f"{type(params).__name__}.parameters()"
+    elif isinstance(params, (list, tuple, set, frozenset)):
+        values, what = list(params), "params"
+    else:
+        raise TypeError(
+            f"params must be a dict name → Value, a module with .parameters(), or a list of Values, "
+            f"got {type(params).__name__}: {params!r}"
+        )
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"{what} must hold Values, got {type(v).__name__}: {v!r}")
+    chosen = {id(v) for v in values}
+    return lambda v: v.is_leaf and id(v) in chosen
 
 
 def path_between(order: list[Value], start: Value, end: Value) -> set[Value]:
