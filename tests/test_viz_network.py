@@ -59,12 +59,13 @@ def test_weight_values_are_label_nodes_the_layout_keeps_off_circles_and_each_oth
 
 def test_a_legend_explains_colours_widths_and_dashes():
     source = viz.draw_network(seed_network(), [2.0, 3.0], loss=lambda out: (1 - out) ** 2).source
-    legend = next(line for line in source.splitlines() if line.strip().startswith("legend ["))
-    for text in ("positive weight", "negative weight", "|weight|", "dashed: bias weight", "∂loss/∂activation"):
+    legend = next(line for line in source.splitlines() if line.strip().startswith("label=<<TABLE"))
+    for text in ("positive weight", "negative weight", "|weight|", "dashed: bias weight", "∂loss/∂activation",
+                 "activation for this sample"):
         assert text in legend
     assert style.POSITIVE in legend and style.NEGATIVE in legend
     assert "positive grad" in viz.draw_network(seed_network(), edges="grad").source
-    assert "legend" not in viz.draw_network(seed_network(), legend=False).source
+    assert "positive weight" not in viz.draw_network(seed_network(), legend=False).source
 
 
 def test_every_number_in_the_picture_has_the_chosen_precision():

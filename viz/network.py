@@ -95,12 +95,10 @@ def draw_network(
     if loss is not None and x is None:
         raise ValueError("loss needs an input sample x to compute activations from")
     columns, loss_value, grads = _activations(layers, sizes, x, loss)
-    graph = _network_graph(title, loss_value, precision)
     picture = _Picture(layers, sizes, edges, precision, show_bias)
-    body = picture.columns(columns, grads) + picture.edges()
-    if legend:
-        body += picture.legend(x is not None, bool(grads))
-    graph.body.extend(f"\t{line}\n" for line in body)
+    key = picture.legend(x is not None, bool(grads)) if legend else ""
+    graph = _network_graph(title, loss_value, precision, key)
+    graph.body.extend(f"\t{line}\n" for line in picture.columns(columns, grads) + picture.edges())
     return graph
 
 
@@ -137,7 +135,8 @@ def _activations(layers: list[Any], sizes: list[int], x: Any, loss: Any
     return columns, loss_value, dict(zip(units, grad(loss_value, units, allow_unused=True)))
 
 
-def _network_graph(title: str | None, loss_value: Value | None, precision: int) -> Graph:
+def _network_graph(title: str | None, loss_value: Value | None, precision: int, legend: str) -> Graph:
+    """An empty network picture whose label (on top, where no edge runs) holds the title and the legend."""
     graph = Graph(
         name="network",
         format="svg",
@@ -149,8 +148,10 @@ def _network_graph(title: str | None, loss_value: Value | None, precision: int) 
     caption = title or ""
     if loss_value is not None:
         caption = (caption + "   " if caption else "") + f"loss = {format_number(loss_value.data, precision)}"
-    if caption:
-        graph.attr(label=f"<<B>{escape(caption)}</B>>", labelloc="t", fontsize="13")
+    rows = f'<TR><TD><FONT POINT-SIZE="13"><B>{escape(caption)}</B></FONT></TD></TR>' if caption else ""
+    rows += f"<TR><TD>{legend}</TD></TR>" if legend else ""
+    if rows:
+        graph.attr(label=f'<<TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE>>', labelloc="t")
     return graph
 
 
@@ -225,35 +226,31 @@ class _Picture:
                       f'COLOR="{color[:7]}">{format_number(w, n)}</FONT></TD></TR></TABLE>>')
         return attrs
 
-    def legend(self, activations: bool, gradients: bool) -> list[str]:
-        """A key below the picture: what widths, colours and dashes mean."""
+    def legend(self, activations: bool, gradients: bool) -> str:
+        """A one-line key (HTML-like table): what colours, widths and dashes mean."""
         what = "grad" if self.edges_of == "grad" else "weight"
-        rows = [
-            _legend_row(_swatch(style.POSITIVE), f"positive {what}"),
-            _legend_row(_swatch(style.NEGATIVE), f"negative {what}"),
-            _legend_row("width", f"|{what}|, thickest = {format_number(self.heaviest, self.precision)}"),
+        items = [
+            (_swatch(style.POSITIVE), f"positive {what}"),
+            (_swatch(style.NEGATIVE), f"negative {what}"),
+            ("width", f"|{what}|, thickest {format_number(self.heaviest, self.precision)}"),
         ]
         if self.show_bias:
-            rows.append(_legend_row(f'<FONT COLOR="{style.MUTED}"><B>- - -</B></FONT>', f"dashed: bias {what} (from +1)"))
+            items.append((f'<FONT COLOR="{style.MUTED}"><B>- - -</B></FONT>', f"dashed: bias {what}, from +1"))
         if activations:
-            rows.append(_legend_row("circle", "activation for this sample, shaded by sign and size"))
+            items.append(("circle", "activation for this sample, shaded by sign and size"))
         if gradients:
-            rows.append(_legend_row(f'<FONT COLOR="{style.GRAD_COLOR}">grad</FONT>', "∂loss/∂activation"))
-        table = ('<<TABLE BORDER="1" STYLE="ROUNDED" COLOR="#d3dae3" CELLBORDER="0" CELLSPACING="1" '
-                 f'CELLPADDING="2">{"".join(rows)}</TABLE>>')
-        last = len(self.sizes) - 1
-        # Below the output column: the same rank, after its last circle.
-        return [f"legend [shape=plain, label={table}]",
-                f"{{ rank=same; u{last}_{self.sizes[-1] - 1} -> legend [style=invis] }}"]
+            items.append((f'<FONT COLOR="{style.GRAD_COLOR}">grad</FONT>', "∂loss/∂activation"))
+        cells = "".join(
+            f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="9">{key}</FONT></TD>'
+            f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{escape(text)}</FONT></TD>'
+            for key, text in items
+        )
+        return (f'<TABLE BORDER="1" STYLE="ROUNDED" COLOR="#d3dae3" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+                f"<TR>{cells}</TR></TABLE>")
 
 
 def _swatch(colour: str) -> str:
     return f'<TABLE BORDER="0" CELLPADDING="0"><TR><TD BGCOLOR="{colour}" WIDTH="26" HEIGHT="4" FIXEDSIZE="TRUE"></TD></TR></TABLE>'
-
-
-def _legend_row(key: str, text: str) -> str:
-    return (f'<TR><TD ALIGN="CENTER"><FONT POINT-SIZE="9">{key}</FONT></TD>'
-            f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{style.DATA_COLOR}">{escape(text)}</FONT></TD></TR>')
 
 
 def _short_name(neuron: Any, j: int) -> str:
