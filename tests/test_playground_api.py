@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -211,6 +212,10 @@ def test_the_command_prints_the_url_with_its_token_first_and_serves_it():
         conn = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=30)
         conn.request("GET", f"/api/state?pictures=0&{parts.query}", headers={"Host": parts.netloc})
         assert json.loads(conn.getresponse().read())["config"]["dataset"] == "moons"
+        process.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop, not a traceback
+        assert process.wait(timeout=20) == 0
+        assert "Traceback" not in process.stderr.read()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)

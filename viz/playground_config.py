@@ -23,8 +23,8 @@ OPTIMIZERS = ("sgd", "adam")
 # Caps: a step on the scalar engine stays well under the 30 ms it may take at 30 steps/s.
 MAX_LAYERS = 6
 MAX_NEURONS = 8
-POINTS_RANGE = (20, 1000)
-MAX_BATCH = 100
+POINTS_RANGE = (20, 500)
+MAX_BATCH = 30
 MAX_LR = 10.0
 MAX_NOISE = 1.0
 MAX_L2 = 1.0
