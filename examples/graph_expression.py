@@ -1,8 +1,8 @@
-"""The graph of J = cos(sin(x²) + 3x²) at x = 2 (seed 002's backpropagation exercise), with its chain rule.
+"""The graph of J = cos(sin(x²) + 3x²) at x = 2 (the tutorial's backpropagation exercise), with its chain rule.
 
 Run: python examples/graph_expression.py [--out DIR | --docs]
 Writes the graph left-to-right, with a gradient heat map, and prints the forward and backward pass
-table that the seed works through by hand.
+table that the tutorial works through by hand.
 """
 
 from graph_output import picture_folder, save_picture

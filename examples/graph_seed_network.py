@@ -1,4 +1,4 @@
-"""Seed 002's neuron and 2-2-1 network, drawn as graphs of numbers and as network diagrams.
+"""The neuron-and-network tutorial's neuron and 2-2-1 network, drawn as graphs of numbers and as network diagrams.
 
 Run: python examples/graph_seed_network.py [--out DIR | --docs]
 1. The neuron w = [0, 1], b = 4 on x = [2, 3]: sigmoid(7) = 0.999.
@@ -27,7 +27,7 @@ save_picture(y, folder, "graph_neuron", docs, title="a neuron: sigmoid(w · x + 
 net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]], biases=[[0, 0], [0]])
 o1 = net([2.0, 3.0])  # one output neuron: a Value
 print(f"network output {o1.data:.4f}")
-save_picture(viz.draw_network(net, [2.0, 3.0], title="seed 002's network on x = [2, 3]"),
+save_picture(viz.draw_network(net, [2.0, 3.0], title="the tutorial's 2-2-1 network on x = [2, 3]"),
              folder, "network_seed", docs)
 
 # 3. Alice: one step of the training example, with the path from w1 to the loss highlighted.
@@ -38,7 +38,7 @@ L = (1 - y_pred) ** 2
 L.label = "L"
 L.backward()
 w1 = alice.layers[0].neurons[0].w[0]
-print(f"y_pred {y_pred.data:.3f}   dL/dw1 {w1.grad:.5f} (the seed, rounding as it goes: 0.0214)")
+print(f"y_pred {y_pred.data:.3f}   dL/dw1 {w1.grad:.5f} (the tutorial, rounding as it goes: 0.0214)")
 save_picture(L, folder, "graph_alice", docs, path=(w1, L), title="∂L/∂w1: the highlighted path")
 save_picture(viz.draw_network(alice, [-2.0, -1.0], loss=lambda out: (1 - out) ** 2, title="Alice"),
              folder, "network_alice", docs)

@@ -24,8 +24,9 @@ def moons_loss():
     return loss
 
 
-def svg_nodes(source):
-    """(first line of text, y position) of every node in the rendered picture, top to bottom."""
+def svg_nodes(source, with_x=False):
+    """(first line of text, y position) of every node in the rendered picture, top to bottom (with
+    ``with_x``: (text, x, y))."""
     root = ET.fromstring(viz.render(source, "svg"))
     ns = {"svg": "http://www.w3.org/2000/svg"}
     found = []
@@ -33,8 +34,9 @@ def svg_nodes(source):
         if g.get("class") == "node":
             texts = g.findall(".//svg:text", ns)
             if texts:
-                found.append((texts[0].text, float(texts[0].get("y"))))
-    return sorted(found, key=lambda t: t[1])
+                x, y = float(texts[0].get("x")), float(texts[0].get("y"))
+                found.append((texts[0].text, x, y) if with_x else (texts[0].text, y))
+    return sorted(found, key=lambda t: t[-1])
 
 
 def test_the_full_graph_is_refused_with_the_hint_to_collapse(moons_loss):
@@ -115,3 +117,12 @@ def test_params_of_the_wrong_kind_are_refused_clearly():
         viz.draw(y, params=3)
     with pytest.raises(TypeError, match="must hold Values"):
         viz.draw(y, params={"w": 0.5})
+
+
+def test_a_neurons_weights_stand_w1_first_in_the_picture():
+    net = nn.MLP(2, [3, 1], "tanh", seed=3)
+    loss = mse([net([0.0, 1.0]), net([1.0, 1.0])], [1.0, 0.0])
+    loss.backward()
+    shown = svg_nodes(viz.draw(loss).source, with_x=True)
+    column = next(x for text, x, _ in shown if text == "w3")  # L2.N1's weights stand in one column
+    assert [text for text, x, _ in shown if abs(x - column) < 2 and text.startswith("w")] == ["w1", "w2", "w3"]

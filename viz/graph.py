@@ -112,8 +112,9 @@ def draw(
     writer = _Writer(order, grouping, card, marked, rankdir, clusters, _overlay.active if _overlay else None)
     if writer.dense:  # layers joined neuron to neuron: room between the columns for the lines to fan out
         graph.graph_attr["ranksep"] = "1.4"
-    if collapse == "neuron":
-        # The last crossing-reduction pass rotates a frame's chained column (N13 … N16, N1 … N12).
+    if grouping.has_groups:
+        # The last crossing-reduction pass rotates a frame's chained column (N13 … N16, N1 … N12;
+        # w3, w1, w2): the order in_order asks for is the order a learner reads.
         graph.graph_attr["remincross"] = "false"
     body = writer.write()
     if heat is not None:
