@@ -1,7 +1,7 @@
 """How fast the explorer answers a slider move, how big its answers are, and how fast the page repaints.
 
 Run: python benchmarks/explore.py [--repeat R] [--no-browser]
-For graphs of about 10, 100, 1,000 and 10,000 nodes (a chain of tanh neurons over one labelled input):
+For graphs of about 10, 100, 1,000 and 10,000 nodes (a chain of tanh links from one labelled input):
 the server's time per recompute over real HTTP (replay the forward pass, snapshot, JSON; the layout
 is not re-sent), next to one plain ``backward()`` on the same graph as the floor; the answer's JSON
 size; and the one-time layout per structure. Then, in headless Chromium, a slider move → repaint on
@@ -31,11 +31,11 @@ from viz.snapshot import snapshot  # noqa: E402
 
 
 def chain(nodes: int) -> Value:
-    """About ``nodes`` Values: x → tanh(0.9·v + 0.1·x) repeated (three nodes per link, x used by each)."""
+    """About ``nodes`` Values: x → tanh(0.9·v + 0.1) repeated, three nodes per link."""
     x = Value(0.5, label="x")
     v = x
-    while len(topological_order(v)) + 3 <= nodes:
-        v = (v * 0.9 + x * 0.1).tanh()
+    for _ in range((nodes - 1) // 3):
+        v = (v * 0.9 + 0.1).tanh()
     return v
 
 

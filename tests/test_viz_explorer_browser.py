@@ -206,3 +206,19 @@ def test_a_shared_url_restores_expression_and_inputs(driver, explorer):
     wait(driver, lambda d: text(d, "y", "grad") == "3.0000")
     assert text(driver, "x", "grad") == "-2.0000"
     assert driver.find_element(By.NAME, "expression").get_attribute("value") == "x*y+1"
+
+
+def test_the_screenshot_example_writes_both_pictures(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "examples" / "graph_explorer_screenshot.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name in ("explorer.png", "explorer_steps.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert (width, height) == (1360, 720)

@@ -188,6 +188,7 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         timeout = 15                     # a client that stalls mid-request loses its thread after this
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True   # headers and body go out as two writes: no 40 ms delayed-ACK stall
         server_version = "valuegrad"
         sys_version = ""
 

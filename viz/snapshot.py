@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from autograd import Value, local_gradients, topological_order
@@ -67,9 +69,9 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
         if steps:
             backward.append(_backward_step(step, known, grads, index, names, names[target]))
     heat = HeatScale(list(grads.values()))
-    nodes = [_node(v, i, index, names, grads, sent, output) for i, v in enumerate(order)]
-    for v, n in zip(order, nodes):
-        n["heat"] = heat.index(grads.get(v, 0.0))
+    key = structure_key(order, index, names)
+    nodes = [{**shape, **_numbers(v, grads, sent), "heat": heat.index(grads.get(v, 0.0))}
+             for v, shape in zip(order, _shapes(order, index, names, output, key))]
     result = {
         "version": SNAPSHOT_VERSION,
         "nodes": nodes,
@@ -77,7 +79,7 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
         "target": index[target],
         "inputs": [{"name": n["name"], "id": n["id"], "value": n["data"]} for n in nodes
                    if n["role"] in ("input", "parameter")],
-        "structure": structure_key(order, index, names),
+        "structure": key,
     }
     if steps:
         result["backward"] = backward
@@ -106,21 +108,47 @@ def _backward_step(step: NodeStep, known: dict[Value, float], grads: dict[Value,
             "grads": [[index[p], _finite(grads[p])] for p in dict.fromkeys(v.parents)]}
 
 
-def _node(v: Value, i: int, index: dict[Value, int], names: dict[Value, str], grads: dict[Value, float],
-          sent: dict, output: Value) -> dict[str, Any]:
+def _shape(v: Value, i: int, index: dict[Value, int], names: dict[Value, str], output: Value) -> dict[str, Any]:
+    """The fields that depend only on the graph's structure (cached per structure key)."""
     op = v.op
     node: dict[str, Any] = {
-        "id": i, "name": names[v], "label": v.label, "data": _finite(v.data), "grad": _finite(grads.get(v, 0.0)),
-        "parents": [index[p] for p in v.parents], "role": role(v, {output}), "group": v.group or "",
-        "op": None, "text": "", "formula": "", "rule": "", "rules": [], "local": [], "sent": [],
+        "id": i, "name": names[v], "label": v.label, "parents": [index[p] for p in v.parents],
+        "role": role(v, {output}), "group": v.group or "", "op": None, "text": "", "formula": "", "rule": "",
+        "rules": [],
     }
     if op is not None:
-        # A node the target does not depend on sends nothing: its local derivatives still inform.
-        locals_, products = sent.get(v, (_locals(v), (0.0,) * len(v.parents)))
         node.update(op=op.name, text=op_text(v), formula=formula(v, names), rule=op.derivative,
-                    rules=[local_rule(v, k, names) for k in range(len(v.parents))],
-                    local=[_finite(d) for d in locals_], sent=[_finite(d) for d in products])
+                    rules=[local_rule(v, k, names) for k in range(len(v.parents))])
     return node
+
+
+def _numbers(v: Value, grads: dict[Value, float], sent: dict) -> dict[str, Any]:
+    """The fields that change with the values: data, grad, local derivatives, contributions sent."""
+    numbers: dict[str, Any] = {"data": _finite(v.data), "grad": _finite(grads.get(v, 0.0)), "local": [], "sent": []}
+    if v.op is not None:
+        # A node the target does not depend on sends nothing: its local derivatives still inform.
+        locals_, products = sent.get(v) or (_locals(v), (0.0,) * len(v.parents))
+        numbers["local"] = [_finite(d) for d in locals_]
+        numbers["sent"] = [_finite(d) for d in products]
+    return numbers
+
+
+def _shapes(order: list[Value], index: dict[Value, int], names: dict[Value, str], output: Value,
+            key: str) -> list[dict[str, Any]]:
+    """The structural fields of every node, computed once per structure (rules and formulas are text work)."""
+    with _shapes_lock:
+        shapes = _SHAPES.get(key)
+    if shapes is None:
+        shapes = [_shape(v, i, index, names, output) for i, v in enumerate(order)]
+        with _shapes_lock:
+            _SHAPES[key] = shapes
+            while len(_SHAPES) > 16:
+                _SHAPES.popitem(last=False)
+    return shapes
+
+
+_SHAPES: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+_shapes_lock = threading.Lock()
 
 
 def _locals(v: Value) -> tuple[float | None, ...]:
@@ -144,6 +172,6 @@ def structure_key(order: list[Value], index: dict[Value, int], names: dict[Value
         arg = v.op_arg
         shown_arg = "" if arg is None else repr(arg)
         leaf_value = repr(v.data) if op is None and not v.label else ""  # an unlabelled constant is drawn by value
-        line = f"{op.name if op else ''}|{shown_arg}|{[index[p] for p in v.parents]}|{names[v]}|{v.group}|{leaf_value}\n"
+        line = f"{op.name if op else ''}|{shown_arg}|{[index[p] for p in v.parents]}|{names[v]}|{v.label}|{v.group}|{leaf_value}\n"
         digest.update(line.encode("utf-8"))
     return digest.hexdigest()[:16]
