@@ -13,6 +13,8 @@ is also a function here that takes a Value or a number.
 
 from . import functional as _functional
 from . import ops as _ops
+from .compile_program import Program, compile
+from .compile_trace import TraceError
 from .backprop import SweepStep, backward, grad, local_gradients, reverse_sweep, topological_order, zero_grad
 from .expression import Expression, evaluate, parse
 from .functional import dot, power, sum
@@ -26,6 +28,7 @@ __all__ = [
     "Value", "Op", "OPS", "define_op", "undefine_op",
     "backward", "grad", "local_gradients", "reverse_sweep", "SweepStep", "topological_order", "zero_grad",
     "parse", "evaluate", "Expression", "gradcheck", "GradcheckReport",
+    "compile", "Program", "TraceError",
     "no_grad", "enable_grad", "is_grad_enabled", "gc_paused",
     "power", "sum", "dot",
 ]

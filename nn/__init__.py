@@ -19,6 +19,7 @@ from .optim import SGD, Adam, AdamW, RMSProp
 from .schedules import CosineDecay, LinearDecay, StepDecay
 from .history import EarlyStopping, History
 from .inference import evaluate, model_outputs, predict
+from .torch_bridge import from_torch, to_torch
 from .training import fit
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "mse", "sse", "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_cross_entropy",
     "sparse_categorical_cross_entropy", "hinge", "l2_penalty",
     "SGD", "RMSProp", "Adam", "AdamW", "StepDecay", "LinearDecay", "CosineDecay",
+    "to_torch", "from_torch",
     "fit", "evaluate", "predict", "model_outputs", "History", "EarlyStopping",
     "accuracy", "confusion_matrix", "format_confusion_matrix",
     "activations", "init", "losses", "optim", "schedules", "data", "datasets", "training", "history", "inference",

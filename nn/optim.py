@@ -9,6 +9,11 @@ definitions exactly (they match ``torch.optim`` with float64 tensors):
            p −= (lr / (1 − β₁ᵗ))·m / (√s / √(1 − β₂ᵗ) + ε)   (bias-corrected)
 - AdamW:   p −= lr·λ·p first (decay decoupled from the gradient), then the Adam step with λ = 0.
 
+Each optimizer's math is written once, in ``_propose``, over numpy arrays (elementwise float64
+arithmetic, the same operations in the same order as on floats): ``step()`` gathers the parameters'
+``.data`` and ``.grad`` into arrays, and compiled training (``fit(..., compile=True)``) calls
+``step_arrays`` on the arrays it keeps, so both paths share one state and one arithmetic.
+
 A step is all or nothing: each optimizer proposes every new value and its new state first; if any
 value is not finite (a learning rate too large, an infinite gradient), ``step`` raises
 ``NonFiniteStepError`` naming the parameter, and no parameter, moment or step count changes.
@@ -17,7 +22,10 @@ value is not finite (a learning rate too large, an infinite gradient), ``step`` 
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import Any, Iterable
+
+import numpy as np
 
 from autograd import Value, zero_grad
 
@@ -34,8 +42,9 @@ class NonFiniteStepError(OverflowError):
 class Optimizer:
     """Base class: holds the parameters and a validated learning rate ``lr`` (settable, e.g. by a schedule).
 
-    A subclass writes ``_propose(t)``: the new values of every parameter and its new state for step
-    ``t``, computed without changing anything; ``step`` checks them and then commits them.
+    A subclass writes ``_propose(t, data, grad)``: the new values of every parameter and its new
+    state for step ``t``, as arrays, computed without changing anything; ``step`` checks them and
+    then commits them. ``_state`` names the attributes holding one number per parameter.
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -79,15 +88,29 @@ class Optimizer:
         >>> w.data
         1.0
         """
-        values, state = self._propose(self.steps + 1)
-        if not math.isfinite(sum(values)):  # one sum is cheap; a finite sum may still overflow, so look closer
-            self._refuse([i for i, x in enumerate(values) if not math.isfinite(x)], values)
-        for p, x in zip(self.params, values):
+        n = len(self.params)
+        data = np.fromiter(map(_data, self.params), dtype=np.float64, count=n)
+        self.step_arrays(data, np.fromiter(map(_grad, self.params), dtype=np.float64, count=n))
+        for p, x in zip(self.params, data.tolist()):
             p.data = x
+
+    def step_arrays(self, data: np.ndarray, grad: np.ndarray) -> None:
+        """One step on arrays aligned with ``params``: ``data`` updated in place from ``grad`` (all or nothing).
+
+        >>> w = Value(1.0); opt = SGD([w], lr=0.1)
+        >>> data = np.array([1.0]); opt.step_arrays(data, np.array([0.5])); data.tolist(), opt.steps
+        ([0.95], 1)
+        """
+        with np.errstate(all="ignore"):  # an inf or nan is reported just below, naming the parameter
+            values, state = self._propose(self.steps + 1, data, grad)
+            total = np.add.reduce(values)
+        if not math.isfinite(total):  # one sum is cheap; a finite sum may still overflow, so look closer
+            self._refuse(np.flatnonzero(~np.isfinite(values)).tolist(), values, grad)
+        data[...] = values
         self._commit(state)
         self.steps += 1
 
-    def _refuse(self, bad: list[int], values: list[float]) -> None:
+    def _refuse(self, bad: list[int], values: np.ndarray, grad: np.ndarray) -> None:
         if not bad:
             return
         i = bad[0]
@@ -95,15 +118,34 @@ class Optimizer:
         name = f"{p.label!r}" if p.label else f"params[{i}]"
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         raise NonFiniteStepError(
-            f"{type(self).__name__} step {self.steps + 1} would make parameter {name} {values[i]!r}{more} "
-            f"(its grad is {p.grad:g}, lr {self.lr:g}); nothing was changed: try a smaller learning rate")
+            f"{type(self).__name__} step {self.steps + 1} would make parameter {name} {float(values[i])!r}{more} "
+            f"(its grad is {float(grad[i]):g}, lr {self.lr:g}); nothing was changed: try a smaller learning rate")
 
-    def _propose(self, t: int) -> tuple[list[float], Any]:
+    def _propose(self, t: int, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, Any]:
         """New values of every parameter after step ``t``, and the state to keep; changes nothing."""
         raise NotImplementedError
 
     def _commit(self, state: Any) -> None:
         """Keep the state ``_propose`` returned (after every new value proved finite)."""
+
+    _state: tuple[str, ...] = ()
+
+    def reorder(self, order: list[int]) -> None:
+        """Put the parameters (and their per-parameter state) in the given order: ``params[order[0]]`` first.
+
+        The update is elementwise, so order changes nothing but where each number sits; compiled
+        training lines the optimizer up with its program's parameter vector this way.
+
+        >>> a, b = Value(1.0), Value(2.0); opt = SGD([a, b], lr=0.1); opt.reorder([1, 0]); opt.params == [b, a]
+        True
+        """
+        if sorted(order) != list(range(len(self.params))):
+            raise ValueError(f"order must be a permutation of 0..{len(self.params) - 1}")
+        self.params = [self.params[i] for i in order]
+        for name in self._state:
+            state = getattr(self, name)
+            if state is not None:
+                setattr(self, name, state[np.asarray(order, dtype=np.intp)])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr!r}, {len(self.params)} parameters, {self.steps} steps)"
@@ -121,20 +163,20 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = fraction(momentum, "momentum")
         self.weight_decay = at_least(weight_decay, 0.0, "weight_decay")
-        self._velocity: list[float] | None = None
+        self._velocity: np.ndarray | None = None
 
-    def _propose(self, t: int) -> tuple[list[float], list[float] | None]:
-        lr, mu, wd, params = self.lr, self.momentum, self.weight_decay, self.params
-        if mu == 0.0:  # plain SGD, the common case: one pass, no state
-            if wd:
-                return [p.data - lr * (p.grad + wd * p.data) for p in params], None
-            return [p.data - lr * p.grad for p in params], None
-        grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
+    _state = ("_velocity",)
+
+    def _propose(self, t: int, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        grads = grad + wd * data if wd else grad
+        if mu == 0.0:
+            return data - lr * grads, None
         old = self._velocity
-        velocity = grads if old is None else [mu * v + g for v, g in zip(old, grads)]
-        return [p.data - lr * v for p, v in zip(params, velocity)], velocity
+        velocity = grads.copy() if old is None else mu * old + grads
+        return data - lr * velocity, velocity
 
-    def _commit(self, state: list[float] | None) -> None:
+    def _commit(self, state: np.ndarray | None) -> None:
         if state is not None:
             self._velocity = state
 
@@ -153,19 +195,17 @@ class RMSProp(Optimizer):
         self.alpha = fraction(alpha, "alpha")
         self.eps = above(eps, 0.0, "eps")  # eps = 0 divides 0 by 0 where a gradient has always been 0
         self.weight_decay = at_least(weight_decay, 0.0, "weight_decay")
-        self._square = [0.0] * len(self.params)
+        self._square = np.zeros(len(self.params))
 
-    def _propose(self, t: int) -> tuple[list[float], list[float]]:
+    _state = ("_square",)
+
+    def _propose(self, t: int, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lr, alpha, eps, wd = self.lr, self.alpha, self.eps, self.weight_decay
-        values, square = [], []
-        for p, s in zip(self.params, self._square):
-            g = p.grad + wd * p.data if wd else p.grad
-            s = alpha * s + (1.0 - alpha) * g * g
-            square.append(s)
-            values.append(p.data - lr * g / (math.sqrt(s) + eps))
-        return values, square
+        g = grad + wd * data if wd else grad
+        square = alpha * self._square + (1.0 - alpha) * g * g
+        return data - lr * g / (np.sqrt(square) + eps), square
 
-    def _commit(self, state: list[float]) -> None:
+    def _commit(self, state: np.ndarray) -> None:
         self._square = state
 
 
@@ -191,27 +231,24 @@ class Adam(Optimizer):
         self.betas = (fraction(beta1, "beta1"), fraction(beta2, "beta2"))
         self.eps = above(eps, 0.0, "eps")  # eps = 0 divides 0 by 0 where a gradient has always been 0
         self.weight_decay = at_least(weight_decay, 0.0, "weight_decay")
-        self._m = [0.0] * len(self.params)
-        self._s = [0.0] * len(self.params)
+        self._m = np.zeros(len(self.params))
+        self._s = np.zeros(len(self.params))
 
-    def _propose(self, t: int) -> tuple[list[float], tuple[list[float], list[float]]]:
+    _state = ("_m", "_s")
+
+    def _propose(self, t: int, data: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         lr, eps, wd = self.lr, self.eps, self.weight_decay
         beta1, beta2 = self.betas
         step_size = lr / (1.0 - beta1 ** t)
         root_correction = math.sqrt(1.0 - beta2 ** t)
         coupled = wd and not self._decoupled
         shrink = 1.0 - lr * wd if wd and self._decoupled else 1.0
-        values, m, s = [], [], []
-        for p, mi, si in zip(self.params, self._m, self._s):
-            g = p.grad + wd * p.data if coupled else p.grad
-            mi = beta1 * mi + (1.0 - beta1) * g
-            si = beta2 * si + (1.0 - beta2) * g * g
-            m.append(mi)
-            s.append(si)
-            values.append(p.data * shrink - step_size * mi / (math.sqrt(si) / root_correction + eps))
-        return values, (m, s)
+        g = grad + wd * data if coupled else grad
+        m = beta1 * self._m + (1.0 - beta1) * g
+        s = beta2 * self._s + (1.0 - beta2) * g * g
+        return data * shrink - step_size * m / (np.sqrt(s) / root_correction + eps), (m, s)
 
-    def _commit(self, state: tuple[list[float], list[float]]) -> None:
+    def _commit(self, state: tuple[np.ndarray, np.ndarray]) -> None:
         self._m, self._s = state
 
 
@@ -228,3 +265,7 @@ class AdamW(Adam):
     def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.01) -> None:
         super().__init__(params, lr, betas, eps, weight_decay)
+
+
+_data = attrgetter("data")
+_grad = attrgetter("grad")

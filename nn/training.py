@@ -36,9 +36,11 @@ from .metrics import target_labels, to_labels
 
 __all__ = ["fit", "train_step", "TrainStep", "History", "EarlyStopping", "evaluate", "predict", "model_outputs"]
 
-TrainStep = Callable[[list[list[float]], np.ndarray], tuple[list[list[float]], float]]
-"""One minibatch: ``step(rows, targets) -> (outputs, loss)`` trains on the rows (lists of floats)
-and returns each row's output values as computed before the update, and the batch's mean data loss."""
+TrainStep = Callable[[np.ndarray, np.ndarray], tuple[Any, float]]
+"""One minibatch: ``step(rows, targets) -> (outputs, loss)`` trains on the rows (a float array, one
+row per sample) and returns each row's output values as computed before the update, and the batch's
+mean data loss. A step may also have ``end_epoch()`` and ``finish()``, which ``fit`` calls after
+each epoch (before validation) and at the end (a compiled step writes its weights back then)."""
 
 
 def train_step(model: Any, loss_fn: Callable, optimizer: Any, l2: float = 0.0) -> TrainStep:
@@ -57,7 +59,8 @@ def train_step(model: Any, loss_fn: Callable, optimizer: Any, l2: float = 0.0) -
     """
     parameters = list(model.parameters())
 
-    def step(rows: list[list[float]], targets: np.ndarray) -> tuple[list[list[float]], float]:
+    def step(rows: Any, targets: np.ndarray) -> tuple[list[list[float]], float]:
+        rows = rows.tolist() if isinstance(rows, np.ndarray) else rows  # one batch becomes floats, not the data set
         with autograd.gc_paused():
             outputs = [model(x) for x in rows]
             loss = loss_fn(outputs, targets)
@@ -74,7 +77,7 @@ def train_step(model: Any, loss_fn: Callable, optimizer: Any, l2: float = 0.0) -
 class _Plan:
     """Everything ``fit`` checked before training: the data, the loss, what to record and when to stop."""
 
-    rows: list[list[float]]
+    X: np.ndarray
     y: np.ndarray
     loss_fn: Callable
     metrics: list[tuple[str, Callable]]
@@ -104,6 +107,7 @@ def fit(
     decision: str | None = None,
     l2: float = 0.0,
     schedule: Any = None,
+    compile: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)`` for ``epochs`` passes of shuffled minibatches; return a ``History``.
 
@@ -122,7 +126,11 @@ def fit(
       Jupyter, a text bar on stderr elsewhere).
 
     Each minibatch runs one ``TrainStep`` (see ``train_step``): the epoch loop, scoring, validation
-    and early stopping do not depend on how a step computes.
+    and early stopping do not depend on how a step computes. ``compile=True`` uses a compiled step
+    (``nn.compiled``): the model and the per-sample loss traced once and run on numpy batches, the
+    weights and the optimizer's state in arrays, written back into the parameters after each epoch;
+    the same numbers, far faster. It needs a loss that is a mean or sum over samples, an optimizer
+    from ``nn.optim`` and a model without Python branches on values (see ``autograd.compile``).
 
     >>> from nn.layers import MLP
     >>> from nn.optim import SGD
@@ -137,7 +145,13 @@ def fit(
     plan = _plan(model, X, y, loss=loss, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
                  validation=validation, metrics=metrics, early_stopping=early_stopping, seed=seed,
                  decision=decision, schedule=schedule)
-    step = train_step(model, plan.loss_fn, optimizer, at_least(l2, 0.0, "l2"))
+    l2 = at_least(l2, 0.0, "l2")
+    if compile:
+        from .compiled import CompiledTraining  # here, not at the top: compiled imports inference
+
+        step: TrainStep = CompiledTraining(model, plan.loss_fn, plan.X, plan.y, optimizer, l2)
+    else:
+        step = train_step(model, plan.loss_fn, optimizer, l2)
     return _train(model, plan, step, progress)
 
 
@@ -147,7 +161,6 @@ def _plan(model: Any, X: Any, y: Any, *, loss: Any, optimizer: Any, epochs: int,
     """Check every argument of ``fit`` (before any training) and gather them in a ``_Plan``."""
     X = as_features(X)
     y = as_targets(y, len(X))
-    rows = X.tolist()
     loss_fn = _losses.get(loss)
     _check_model(model)
     _check_optimizer(optimizer)
@@ -158,14 +171,14 @@ def _plan(model: Any, X: Any, y: Any, *, loss: Any, optimizer: Any, epochs: int,
     if stopper is not None and not isinstance(stopper, EarlyStopping):
         raise TypeError(f"early_stopping must be an EarlyStopping, an int patience or None, got {stopper!r}")
     with autograd.no_grad():  # one sample through the model: checks the input width and counts outputs
-        num_outputs = len(output_row(model(rows[0])))
+        num_outputs = len(output_row(model(X[0].tolist())))
     series = {"loss", *(n for n, _ in named)}
     if val is not None:
         series |= {f"val_{n}" for n in series}
     if stopper is not None and stopper.monitor not in series:
         raise ValueError(f"early stopping monitors {stopper.monitor!r}, but fit records only {sorted(series)}")
-    size = len(rows) if batch_size is None else positive_int(batch_size, "batch_size")
-    return _Plan(rows, y, loss_fn, named, val, stopper, choose_decision(decision, loss_fn, num_outputs), size,
+    size = len(X) if batch_size is None else positive_int(batch_size, "batch_size")
+    return _Plan(X, y, loss_fn, named, val, stopper, choose_decision(decision, loss_fn, num_outputs), size,
                  positive_int(epochs, "epochs"), make_rng(seed), schedule)
 
 
@@ -179,6 +192,8 @@ def _train(model: Any, plan: _Plan, step: TrainStep, progress: bool) -> History:
         for epoch in range(1, plan.epochs + 1):
             started = time.perf_counter()
             record = _epoch(plan, step, bar, epoch)
+            if hasattr(step, "end_epoch"):
+                step.end_epoch()
             if plan.validation is not None:
                 scores = evaluate(model, *plan.validation, loss=plan.loss_fn, metrics=[f for _, f in named],
                                   decision=plan.decision)
@@ -193,6 +208,8 @@ def _train(model: Any, plan: _Plan, step: TrainStep, progress: bool) -> History:
                 break
     finally:
         bar.close()
+        if hasattr(step, "finish"):
+            step.finish()
     if tracker is not None:
         history.best_epoch = tracker.finish()
     return history
@@ -200,7 +217,7 @@ def _train(model: Any, plan: _Plan, step: TrainStep, progress: bool) -> History:
 
 def _epoch(plan: _Plan, step: TrainStep, bar: _Progress, epoch: int) -> dict[str, float]:
     """One pass over shuffled minibatches; the epoch's mean loss and its metrics, scored before each update."""
-    n, size = len(plan.rows), plan.batch_size
+    n, size = len(plan.X), plan.batch_size
     bar.start(epoch)
     # Shuffle minibatches; a full batch keeps its order (the sum is the same, bit for bit).
     order = plan.rng.permutation(n) if size < n else np.arange(n)
@@ -208,7 +225,7 @@ def _epoch(plan: _Plan, step: TrainStep, bar: _Progress, epoch: int) -> dict[str
     for start in range(0, n, size):
         idx = order[start:start + size]
         try:
-            batch_outputs, batch_loss = step([plan.rows[i] for i in idx], plan.y[idx])
+            batch_outputs, batch_loss = step(plan.X[idx], plan.y[idx])
         except OverflowError as exc:
             raise OverflowError(f"training diverged in epoch {epoch} (values grew past float range; "
                                 f"try a smaller learning rate): {exc}") from exc
@@ -227,7 +244,7 @@ class _Progress:
         interactive = enabled and hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
         self.epochs, self.seen, self.correct = plan.epochs, 0, 0
         self.bar = tqdm_auto.tqdm(  # in a log file (not a terminal) redraw rarely, so the bar does not flood it
-            total=plan.epochs * math.ceil(len(plan.rows) / plan.batch_size), unit="batch", disable=not enabled,
+            total=plan.epochs * math.ceil(len(plan.X) / plan.batch_size), unit="batch", disable=not enabled,
             file=sys.stderr, dynamic_ncols=True, leave=True, mininterval=0.1 if interactive else 10.0,
         )
 

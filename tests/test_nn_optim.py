@@ -261,7 +261,8 @@ def test_schedules_reject_bad_arguments():
 
 def _state(opt):
     """Everything an optimizer carries between steps, copied."""
-    return copy.deepcopy({k: v for k, v in vars(opt).items() if k != "params"})
+    return copy.deepcopy({k: v.tolist() if hasattr(v, "tolist") else v  # state arrays compare as lists
+                          for k, v in vars(opt).items() if k != "params"})
 
 
 OPTIMIZERS = [

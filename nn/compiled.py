@@ -1,0 +1,227 @@
+"""Compiled training and inference: the model and a per-sample loss traced once by ``autograd.compile``,
+then run on numpy batches with the weights and the optimizer's state kept in arrays.
+
+``fit(..., compile=True)`` and ``model_outputs``/``predict``/``evaluate(..., compile=True)`` use this.
+The loss must be a mean or a sum over samples (every loss in ``nn.losses`` is). Targets reach the
+compiled loss in one of two ways: when there are few distinct target rows (classes), as one traced
+loss per target row, of which each sample uses its own (so losses that branch on targets work:
+cross-entropies skip zero targets, hinge picks a side by the sign); otherwise as extra inputs,
+which works when the loss only reads them as numbers (mse, sse).
+The weights live in an array during training and are written back into the Values by
+``write_back`` (``fit`` does so after every epoch), so pictures, ``save`` and the scalar engine see them.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable
+
+import numpy as np
+
+import autograd
+from autograd import Value
+
+FEW_TARGET_ROWS = 16  # up to this many distinct target rows (classes), one traced loss per row
+MAX_TARGET_ROWS = 64  # distinct target rows a loss that branches on targets may have (one traced loss each)
+_BATCH_ROWS = 4096  # inference batch: bounds the memory of one program call
+_programs: "weakref.WeakKeyDictionary[Any, dict[int, autograd.Program]]" = weakref.WeakKeyDictionary()
+
+
+def _row(out: Any) -> list:
+    return [out] if isinstance(out, Value) else list(out)
+
+
+def model_program(model: Callable, n_features: int) -> autograd.Program:
+    """The model compiled for ``n_features`` inputs (cached per model), outputs as a list of columns.
+
+    >>> import nn
+    >>> net = nn.MLP(2, [3, 2], seed=0)
+    >>> model_program(net, 2)([[0.5, 1.0]]).shape
+    (1, 2)
+    """
+    try:
+        cache = _programs.setdefault(model, {})
+    except TypeError:  # a model that cannot be weakly referenced is compiled afresh
+        cache = {}
+    if n_features not in cache:
+        cache[n_features] = autograd.compile(lambda xs: _row(model(xs)), n_features)
+    return cache[n_features]
+
+
+def compiled_outputs(model: Callable, X: np.ndarray) -> np.ndarray:
+    """``model``'s outputs on every row of ``X`` (float64, shape (n, outputs)), batch by batch.
+
+    >>> import nn
+    >>> compiled_outputs(nn.MLP(2, [3, 2], seed=0), np.zeros((5, 2))).shape
+    (5, 2)
+    """
+    prog = model_program(model, X.shape[1])
+    params = prog.parameter_array()
+    return np.concatenate([prog.run(X[i:i + _BATCH_ROWS], params) for i in range(0, len(X), _BATCH_ROWS)])
+
+
+class CompiledTraining:
+    """One compiled training run: ``step(rows)`` is forward, loss, backward and the optimizer's update on arrays.
+
+    >>> import nn
+    >>> from nn.data import gender_table
+    >>> X, y = gender_table()
+    >>> net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", seed=1)
+    >>> run = CompiledTraining(net, nn.losses.mse, X / 10, y, nn.SGD(net.parameters(), lr=1.0))
+    >>> first = run.step(X / 10, y)[1]
+    >>> for _ in range(200): last = run.step(X / 10, y)[1]
+    >>> run.write_back(); bool(last < first), run.reduction
+    (True, 'mean')
+    """
+
+    def __init__(self, model: Callable, loss_fn: Callable, X: np.ndarray, y: np.ndarray, optimizer: Any,
+                 l2: float = 0.0, parameters: list[Value] | None = None) -> None:
+        if not callable(getattr(optimizer, "step_arrays", None)):
+            raise TypeError(f"compile=True needs an optimizer from nn.optim (with step_arrays), "
+                            f"got {type(optimizer).__name__}")
+        self.model, self.loss_fn, self.X, self.optimizer, self.l2 = model, loss_fn, X, optimizer, l2
+        self.y = y
+        self.outputs = len(_row(_eager(model, X[0])))
+        self.reduction = _reduction(model, loss_fn, X, y)
+        self._compile_objective()
+        self._bind_parameters(parameters if parameters is not None else list(getattr(model, "parameters")()))
+
+    # ----- building --------------------------------------------------------------------------
+    def _compile_objective(self) -> None:
+        """One traced loss per distinct target row when there are few (classes), else targets as inputs."""
+        X, y = self.X, self.y
+        targets, columns = np.unique(y.reshape(len(y), -1), axis=0, return_inverse=True)
+        pair = _differing_pair(y)
+        if len(targets) > FEW_TARGET_ROWS and pair is not None:
+            try:
+                rows = np.hstack([_trace_features(X, pair), y[list(pair)].reshape(2, -1).astype(np.float64)])
+                self.program = autograd.compile(self._objective_with_targets, rows.shape[1], example=rows)
+                self.columns = None
+                return
+            except (autograd.TraceError, ValueError, TypeError):
+                pass  # the loss branches on target values (or checks them): trace one loss per target row
+        if len(targets) > MAX_TARGET_ROWS:
+            raise ValueError(f"compile=True: this loss branches on target values and y has {len(targets)} distinct "
+                             f"targets (at most {MAX_TARGET_ROWS} can be traced); train without compile")
+        self.targets, self.columns = list(targets.astype(y.dtype)), columns.reshape(-1)
+        self._column_of = {row.tobytes(): k for k, row in enumerate(targets.astype(y.dtype))}
+        rows = _trace_features(X, (0, 1 if len(X) > 1 else 0))
+        self.program = autograd.compile(self._objective_per_target, X.shape[1], example=rows)
+
+    def _objective_with_targets(self, xs: list[Value]) -> list[Value]:
+        d = self.X.shape[1]
+        outs = _row(self.model(xs[:d]))
+        t = np.array([[v.data for v in xs[d:]]])
+        return [self.loss_fn([outs], t if self.y.ndim == 2 else t[0]), *outs]
+
+    def _objective_per_target(self, xs: list[Value]) -> list[Value]:
+        outs = _row(self.model(xs))
+        shape = (1, -1) if self.y.ndim == 2 else (1,)
+        return [*(self.loss_fn([outs], np.reshape(t, shape)) for t in self.targets), *outs]
+
+    def _bind_parameters(self, model_parameters: list[Value]) -> None:
+        """Line the optimizer's parameters up with the program's vector, so a step needs no gather."""
+        optimizer, prog = self.optimizer, self.program.parameters
+        position = {id(p): i for i, p in enumerate(optimizer.params)}
+        used = [position[id(p)] for p in prog if id(p) in position]
+        self._restore = np.argsort(np.array(used + sorted(set(range(len(position))) - set(used)), dtype=np.intp))
+        optimizer.reorder(np.argsort(self._restore).tolist())
+        self.data = np.fromiter((p.data for p in optimizer.params), np.float64, len(optimizer.params))
+        self._all_in_optimizer = len(used) == len(prog)
+        self._in_optimizer = np.array([id(p) in position for p in prog], dtype=bool)
+        self._fixed = self.program.parameter_array()  # for parameters the optimizer does not move
+        moved = {id(p): i for i, p in enumerate(optimizer.params)}
+        self._decayed = np.array([moved[id(p)] for p in model_parameters if id(p) in moved], dtype=np.intp)
+
+    # ----- training --------------------------------------------------------------------------
+    def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """``fit``'s ``TrainStep``: one minibatch (see ``step``)."""
+        return self.step(X, y)
+
+    def end_epoch(self) -> None:
+        """``fit`` calls this after each epoch: the Values get the weights before validation."""
+        self.write_back()
+
+    def step(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """Train on one minibatch (rows of X, their targets y): returns its outputs (n, k) and the data loss."""
+        n = len(X)
+        loss_columns = 1 if self.columns is None else len(self.targets)
+        inputs = np.asarray(X, dtype=np.float64)
+        if self.columns is None:  # the targets ride along as extra input columns
+            inputs = np.hstack([inputs, np.asarray(y, dtype=np.float64).reshape(n, -1)])
+        pick = np.zeros(n, dtype=np.intp) if self.columns is None else self._columns(y)
+        scale = 1.0 / n if self.reduction == "mean" else 1.0
+        upstream = np.zeros((n, self.program.outputs))
+        upstream[np.arange(n), pick] = scale
+        used = int(self._in_optimizer.sum())
+        if self._all_in_optimizer:
+            params = self.data[:used]
+        else:
+            params = self._fixed.copy()
+            params[self._in_optimizer] = self.data[:used]
+        out, grads = self.program.run_with_gradient(inputs, params, upstream)
+        if used == len(self.data):
+            full = grads
+        else:
+            full = np.zeros_like(self.data)
+            full[:used] = grads if self._all_in_optimizer else grads[self._in_optimizer]
+        if self.l2:
+            full[self._decayed] += 2.0 * self.l2 * self.data[self._decayed]
+        self.optimizer.step_arrays(self.data, full)
+        if not np.isfinite(np.add.reduce(self.data)):  # one pass; any inf or nan shows in the sum
+            raise OverflowError("training diverged (a weight became inf or nan; try a smaller learning rate)")
+        loss = float(out[np.arange(n), pick].sum() * scale)
+        return out[:, loss_columns:], loss
+
+    def _columns(self, y: np.ndarray) -> np.ndarray:
+        """Which traced loss (target row) each sample's targets select."""
+        rows = np.asarray(y, dtype=self.y.dtype).reshape(len(y), -1)
+        try:
+            return np.array([self._column_of[r.tobytes()] for r in rows], dtype=np.intp)
+        except KeyError:
+            raise ValueError("a target row in this batch was not among the training targets the loss was traced for") from None
+
+    def write_back(self) -> None:
+        """Copy the trained weights from the array into the parameters' ``.data``."""
+        for p, x in zip(self.optimizer.params, self.data.tolist()):
+            p.data = x
+
+    def finish(self) -> None:
+        """Write the weights back and give the optimizer its parameters in their original order."""
+        self.write_back()
+        self.optimizer.reorder(self._restore.tolist())
+
+
+def _eager(model: Callable, x: np.ndarray) -> Any:
+    with autograd.no_grad():
+        return model(x.tolist())
+
+
+def _differing_pair(y: np.ndarray) -> tuple[int, int] | None:
+    """Two samples whose targets differ in every column (so a target read as a number is recognised)."""
+    flat = y.reshape(len(y), -1)
+    differs = np.flatnonzero(np.all(flat != flat[0], axis=1))
+    return (0, int(differs[0])) if differs.size else None
+
+
+def _trace_features(X: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+    """The feature rows of ``pair``, the second nudged wherever it equals the first."""
+    first, second = X[pair[0]].astype(np.float64), X[pair[1]].astype(np.float64)
+    same = second == first
+    second = np.where(same, first + 1e-3 * (1.0 + np.abs(first)), second)
+    return np.stack([first, second])
+
+
+def _reduction(model: Callable, loss_fn: Callable, X: np.ndarray, y: np.ndarray) -> str:
+    """"mean" or "sum": how ``loss_fn`` combines samples, checked on a few samples with the scalar engine."""
+    n = min(len(X), 4)
+    with autograd.no_grad():
+        outs = [model(x) for x in X[:n].tolist()]
+        whole = loss_fn(outs, y[:n]).data
+        parts = [loss_fn([o], y[i:i + 1]).data for i, o in enumerate(outs)]
+    total = sum(parts)
+    for name, value in (("mean", total / n), ("sum", total)):
+        if abs(whole - value) <= 1e-9 * max(1.0, abs(value)):
+            return name
+    raise ValueError(f"compile=True needs a loss that is a mean or a sum over samples; on {n} samples this loss "
+                     f"gives {whole!r}, while its per-sample values have mean {total / n!r} and sum {total!r}")
