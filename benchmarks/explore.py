@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograd import Value, topological_order  # noqa: E402
-from viz import Explorer  # noqa: E402
+from viz import ExplorerServer  # noqa: E402
 from viz.explorer_svg import MAX_LAYOUT_NODES, layout_svg  # noqa: E402
 from viz.snapshot import snapshot  # noqa: E402
 
@@ -39,7 +39,7 @@ def chain(nodes: int) -> Value:
     return v
 
 
-def get(ex: Explorer, **query: str) -> tuple[float, bytes]:
+def get(ex: ExplorerServer, **query: str) -> tuple[float, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", ex.server.port, timeout=60)
     start = time.perf_counter()
     conn.request("GET", "/api/snapshot?" + urllib.parse.urlencode({**query, "token": ex.server.token}),
@@ -55,7 +55,7 @@ def server_rows(repeat: int) -> None:
     for n in (10, 100, 1_000, 10_000):
         output = chain(n)
         count = len(topological_order(output))
-        ex = Explorer(output).start()
+        ex = ExplorerServer(output).start()
         try:
             _, first = get(ex)
             have = json.loads(first)["structure"]
@@ -121,7 +121,7 @@ def browser_repaint(moves: int) -> None:
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1300,800"):
         options.add_argument(flag)
     output = chain(100)
-    ex = Explorer(output).start()
+    ex = ExplorerServer(output).start()
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         driver.get(ex.url)

@@ -15,7 +15,7 @@ from pathlib import Path
 from graph_output import ROOT, picture_folder
 
 from autograd.files import write_atomically
-from viz import Explorer
+from viz import ExplorerServer
 
 EXPRESSION = "cos(sin(x**2) + 3*x**2)"
 
@@ -37,7 +37,7 @@ def main() -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    explorer = Explorer(EXPRESSION, {"x": 2.0}).start()
+    explorer = ExplorerServer(EXPRESSION, {"x": 2.0}).start()
     driver = chromium()
     wait = WebDriverWait(driver, 20, poll_frequency=0.02)
     try:

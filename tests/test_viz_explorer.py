@@ -16,7 +16,7 @@ import pytest
 
 import nn
 from autograd import Value, parse
-from viz import Explorer, explore
+from viz import ExplorerServer, explore
 from viz.replay import replay
 from viz.walk import graph_order
 
@@ -26,7 +26,7 @@ EXPRESSION = "cos(sin(x**2) + 3*x**2)"
 
 @pytest.fixture(scope="module")
 def explorer():
-    ex = Explorer(EXPRESSION, {"x": 2.0}).start()
+    ex = ExplorerServer(EXPRESSION, {"x": 2.0}).start()
     yield ex
     ex.close()
 
@@ -154,7 +154,7 @@ def mlp_loss():
 
 def test_a_graph_built_in_python_is_explored_through_its_labelled_leaves():
     net, loss = mlp_loss()
-    ex = Explorer(loss).start()
+    ex = ExplorerServer(loss).start()
     try:
         _, snap = get(ex)
         assert snap["editable"] is False and snap["expression"] is None
@@ -192,9 +192,9 @@ def test_explore_from_python_serves_in_the_background():
 
 def test_explore_refuses_what_it_cannot_show():
     with pytest.raises(TypeError, match="expression"):
-        Explorer(3.0)
+        ExplorerServer(3.0)
     with pytest.raises(ValueError, match="not a valid expression"):
-        Explorer("x +")
+        ExplorerServer("x +")
 
 
 def test_cli_prints_the_url_first_and_stops_cleanly_on_ctrl_c():

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from autograd import parse
-from viz import Explorer
+from viz import ExplorerServer
 from viz.walk import graph_order
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def driver():
 
 @pytest.fixture(scope="module")
 def explorer():
-    ex = Explorer(EXPRESSION, {"x": 2.0}).start()
+    ex = ExplorerServer(EXPRESSION, {"x": 2.0}).start()
     yield ex
     ex.close()
 

@@ -6,7 +6,7 @@ pytest.importorskip("anywidget")
 
 import viz  # noqa: E402
 from autograd import Value  # noqa: E402
-from viz.widget import ExplorerWidget  # noqa: E402
+from viz.widget import Explorer  # noqa: E402
 
 EXPRESSION = "cos(sin(x**2) + 3*x**2)"
 
@@ -30,7 +30,7 @@ def ask(widget, id, **params):
 
 
 def test_state_holds_the_snapshot_the_layout_and_the_view_module():
-    w = ExplorerWidget(EXPRESSION, x=2)
+    w = Explorer(EXPRESSION, x=2)
     state = w.get_state()
     assert node(state["snapshot"], "x")["data"] == 2.0
     assert node(state["snapshot"], "x")["grad"] == pytest.approx(9.0991, abs=1e-4)  # the tutorial's dJ/dx
@@ -40,7 +40,7 @@ def test_state_holds_the_snapshot_the_layout_and_the_view_module():
 
 
 def test_set_recomputes_in_python_and_pushes_the_snapshot_to_the_views():
-    w = ExplorerWidget("x**2 + y", x=3, y=1)
+    w = Explorer("x**2 + y", x=3, y=1)
     views = Recorder(w)
     assert w.set(x=4) is w
     assert node(w.snapshot, "x")["grad"] == 8.0 and node(w.snapshot, "x")["data"] == 4.0
@@ -52,7 +52,7 @@ def test_set_recomputes_in_python_and_pushes_the_snapshot_to_the_views():
 
 
 def test_a_views_request_is_answered_to_it_and_becomes_the_widgets_snapshot():
-    w = ExplorerWidget("x**2", x=3)
+    w = Explorer("x**2", x=3)
     views = Recorder(w)
     ask(w, "view1:1", x="5", have=w.snapshot["structure"])
     (answer,) = views.sent
@@ -64,7 +64,7 @@ def test_a_views_request_is_answered_to_it_and_becomes_the_widgets_snapshot():
 
 
 def test_an_edited_expression_gets_a_new_layout():
-    w = ExplorerWidget("x**2", x=3)
+    w = Explorer("x**2", x=3)
     views = Recorder(w)
     before = w.svg
     ask(w, "v:1", expr="x*y + 1", x="2", y="5", have=w.snapshot["structure"])
@@ -75,7 +75,7 @@ def test_an_edited_expression_gets_a_new_layout():
 
 
 def test_a_bad_expression_from_a_view_is_an_error_answer_and_keeps_the_last_good_graph():
-    w = ExplorerWidget("x**2", x=3)
+    w = Explorer("x**2", x=3)
     views = Recorder(w)
     kept = dict(w.snapshot)
     ask(w, "v:7", expr="x +", x="1")
@@ -84,7 +84,7 @@ def test_a_bad_expression_from_a_view_is_an_error_answer_and_keeps_the_last_good
 
 
 def test_messages_that_are_not_requests_are_ignored():
-    w = ExplorerWidget("x**2", x=3)
+    w = Explorer("x**2", x=3)
     views = Recorder(w)
     w._handle_custom_msg({"type": "something else"}, [])
     w._handle_custom_msg(["not", "a", "dict"], [])
@@ -96,14 +96,14 @@ def test_a_graph_built_in_python_takes_its_labelled_leaves_as_inputs():
     b = Value(-1.0, label="b")
     loss = (w * 3.0 + b).tanh()
     loss.label = "loss"
-    widget = ExplorerWidget(loss)
+    widget = Explorer(loss)
     assert sorted(i["name"] for i in widget.snapshot["inputs"]) == ["b", "w"]
     widget.set(b=-1.5)
     assert node(widget.snapshot, "loss")["data"] == 0.0
 
 
 def test_bad_inputs_are_clear_errors():
-    w = ExplorerWidget("x**2", x=3)
+    w = Explorer("x**2", x=3)
     with pytest.raises(ValueError, match="no input named 'z'; the inputs are x"):
         w.set(z=1)
     with pytest.raises(TypeError, match="x must be a number, got str"):
@@ -111,10 +111,10 @@ def test_bad_inputs_are_clear_errors():
     with pytest.raises(ValueError, match="x must be a finite number"):
         w.set(x=float("nan"))
     with pytest.raises(TypeError, match="explore needs an expression"):
-        ExplorerWidget(3.0)
+        Explorer(3.0)
     with pytest.raises(ValueError, match="not a valid expression"):
-        ExplorerWidget("x +")
+        Explorer("x +")
 
 
 def test_viz_offers_the_widget_by_name():
-    assert viz.ExplorerWidget is ExplorerWidget
+    assert viz.Explorer is Explorer

@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("anywidget")
 
 from browser import chromium, console_errors  # noqa: E402
-from viz.widget import ExplorerWidget  # noqa: E402
+from viz.widget import Explorer  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def browser():
 
 @pytest.fixture
 def cell(browser, tmp_path):
-    widget = ExplorerWidget("x**2 + 3*x", x=2)
+    widget = Explorer("x**2 + 3*x", x=2)
     state = widget.get_state()
     page = tmp_path / "cell.html"
     page.write_text(HOST.format(css=state["_css"], state=json.dumps(state).replace("</", "<\\/")), encoding="utf-8")

@@ -27,7 +27,7 @@ def cell(source):
 
 def notebook(folder):
     cells = [cell(f"import sys; sys.path.insert(0, {str(ROOT)!r})\nimport viz\n"
-                  "w = viz.ExplorerWidget('x**2 + 3*x', x=2)\nw"),
+                  "w = viz.Explorer('x**2 + 3*x', x=2)\nw"),
              cell("print('kernel sees x =', w.snapshot['inputs'][0]['value'])")]
     nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                       "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}

@@ -12,7 +12,7 @@ True
 """
 
 from .explain import Explanation, explain
-from .explorer import Explorer, explore
+from .explorer import ExplorerServer, explore
 from .flipbook import save_steps
 from .graph import draw
 from .network import draw_network
@@ -24,19 +24,19 @@ from .tree import tree
 
 __all__ = [
     "draw", "save", "draw_network", "explain", "Explanation", "tree", "backward_steps", "Step", "save_steps",
-    "Graph", "RendererNotFoundError", "find_renderer", "render", "playground", "snapshot", "explore", "Explorer",
+    "Graph", "RendererNotFoundError", "find_renderer", "render", "playground", "snapshot", "explore", "ExplorerServer",
 ]
 
 
 def __getattr__(name: str):
     """``viz.playground`` is loaded on first use: it trains with ``nn``, which the pictures do not need;
-    ``viz.ExplorerWidget`` too: it needs the optional anywidget (``pip install "valuegrad[jupyter]"``)."""
+    ``viz.Explorer`` too: it needs the optional anywidget (``pip install "valuegrad[jupyter]"``)."""
     if name == "playground":
         from .playground_server import playground
 
         return playground
-    if name == "ExplorerWidget":
-        from .widget import ExplorerWidget
+    if name == "Explorer":
+        from .widget import Explorer
 
-        return ExplorerWidget
+        return Explorer
     raise AttributeError(f"module 'viz' has no attribute {name!r}")

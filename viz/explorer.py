@@ -135,10 +135,10 @@ class Answers:
         return with_layout(snap, query.get("have"))
 
 
-class Explorer:
+class ExplorerServer:
     """The explorer's server: a page at ``/`` and ``/api/snapshot``; ``url`` to open, ``close()`` to stop.
 
-    >>> ex = Explorer("x**2", {"x": 3.0}).start()
+    >>> ex = ExplorerServer("x**2", {"x": 3.0}).start()
     >>> import json, urllib.request
     >>> json.load(urllib.request.urlopen(ex.server.url_for("/api/snapshot", x=4)))["nodes"][0]["grad"]
     8.0
@@ -157,7 +157,7 @@ class Explorer:
         """The page's address with its token."""
         return self.server.url
 
-    def start(self) -> "Explorer":
+    def start(self) -> "ExplorerServer":
         """Serve from a background thread (notebooks, tests)."""
         self.server.start()
         return self
@@ -192,17 +192,17 @@ def page_html(first: dict[str, Any]) -> str:
 
 
 def explore(what: Value | str, *, port: int = 0, open_browser: bool = True, block: bool = True,
-            **inputs: float) -> Explorer:
+            **inputs: float) -> ExplorerServer:
     """Open the explorer on an expression (``explore("x**2 + y", x=2, y=1)``) or on a graph built in Python
     (``explore(loss)``: its labelled leaves become the sliders). Serves on 127.0.0.1 until Ctrl-C; with
-    ``block=False`` it serves from a background thread and returns the ``Explorer`` (call ``close()``).
+    ``block=False`` it serves from a background thread and returns the ``ExplorerServer`` (call ``close()``).
 
     >>> ex = explore("sin(x)", x=1, open_browser=False, block=False)
     >>> ex.url.startswith("http://127.0.0.1:")
     True
     >>> ex.close()
     """
-    explorer = Explorer(what, inputs, port=port)
+    explorer = ExplorerServer(what, inputs, port=port)
     if not block:
         explorer.start()
         if open_browser:
@@ -228,7 +228,7 @@ def command(argv: Sequence[str]) -> int:
         parser.error(f"--port must be from 0 to 65535, got {args.port}")
     values = _values(parser, args.values)
     try:
-        explorer = Explorer(args.expression, values, port=args.port)
+        explorer = ExplorerServer(args.expression, values, port=args.port)
     except ValueError as exc:
         parser.error(str(exc))
     except OSError as exc:  # the port is taken
@@ -237,4 +237,4 @@ def command(argv: Sequence[str]) -> int:
     return 0
 
 
-__all__ = ["explore", "Explorer", "Answers", "page_html", "command"]
+__all__ = ["explore", "ExplorerServer", "Answers", "page_html", "command"]

@@ -1,4 +1,4 @@
-"""``ExplorerWidget``: the explorer inside a Jupyter notebook, an ``anywidget`` that mounts the standalone page's
+"""``Explorer``: the explorer inside a Jupyter notebook, an ``anywidget`` that mounts the standalone page's
 own view module (``viz/static/explorer.js``); the kernel's Python engine does every recomputation.
 
 Needs the ``jupyter`` extra (``pip install "valuegrad[jupyter]"``: anywidget and ipywidgets).
@@ -14,7 +14,7 @@ try:
     import anywidget
     import traitlets
 except ImportError as exc:  # pragma: no cover - exercised only where the extra is missing
-    raise ImportError('viz.ExplorerWidget needs anywidget: pip install "valuegrad[jupyter]"') from exc
+    raise ImportError('viz.Explorer needs anywidget: pip install "valuegrad[jupyter]"') from exc
 
 from autograd import Value
 
@@ -60,15 +60,15 @@ def _static(name: str) -> str:
     return resources.files("viz").joinpath("static", name).read_text(encoding="utf-8")
 
 
-class ExplorerWidget(anywidget.AnyWidget):
-    """The explorer as a notebook widget: ``ExplorerWidget("cos(sin(x**2) + 3*x**2)", x=2)`` or
-    ``ExplorerWidget(loss)`` for a graph built in Python (its labelled leaves are the inputs).
+class Explorer(anywidget.AnyWidget):
+    """The explorer as a notebook widget: ``Explorer("cos(sin(x**2) + 3*x**2)", x=2)`` or
+    ``Explorer(loss)`` for a graph built in Python (its labelled leaves are the inputs).
 
     Dragging an input in the page asks the kernel for a new snapshot; ``set(x=3)`` recomputes from
     Python and the page follows. ``snapshot`` is the snapshot shown now (without its SVG, which is
     ``svg``).
 
-    >>> w = ExplorerWidget("x**2", x=3)
+    >>> w = Explorer("x**2", x=3)
     >>> w.set(x=4).snapshot["nodes"][0]["grad"]
     8.0
     """
@@ -86,7 +86,7 @@ class ExplorerWidget(anywidget.AnyWidget):
         self._show(answers.answer({}))
         self.on_msg(self._received)
 
-    def set(self, **inputs: float) -> ExplorerWidget:
+    def set(self, **inputs: float) -> Explorer:
         """Give inputs new values and recompute; every view of the widget shows the new snapshot."""
         names = [item["name"] for item in self.snapshot["inputs"]]
         unknown = sorted(set(inputs) - set(names))
