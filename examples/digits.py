@@ -1,8 +1,8 @@
-"""Handwritten digits (seeds 001 and 004): a 64-32-10 ReLU network with softmax cross-entropy reaches ≥ 95% test accuracy.
+"""Handwritten digits (the neural-network basics and handwritten-digits tutorials): a 64-32-10 ReLU network with softmax cross-entropy reaches ≥ 95% test accuracy.
 
 The 1,797 8×8 digits bundled with scikit-learn (the ``[datasets]`` extra) play MNIST's part:
 64 pixel inputs, one output per digit, the prediction being the output with the highest value.
-The data are split 80/20 into train and test sets (seed 001: the test set measures whether the
+The data are split 80/20 into train and test sets (as the neural-network basics tutorial says: the test set measures whether the
 network generalises), standardised with the training set's statistics, and trained with Adam
 on minibatches of 32. The loss is cross-entropy on the softmax of the 10 outputs, computed from
 the logits in one stable step.

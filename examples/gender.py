@@ -1,6 +1,6 @@
-"""Seed 002's gender example: a 2-2-1 sigmoid network learns gender from (weight, height), by hand-written SGD.
+"""The backpropagation tutorial's gender example: a 2-2-1 sigmoid network learns gender from (weight, height), by hand-written SGD.
 
-First the seed's worked derivative (all weights 1, biases 0, only Alice) is checked against the
+First the tutorial's worked derivative (all weights 1, biases 0, only Alice) is checked against the
 engine; then the network trains on the four people with MSE and plain SGD, one person per step,
 and predicts Emily and Frank.
 
@@ -21,11 +21,11 @@ from nn.losses import mse
 from nn.optim import SGD
 from nn.training import model_outputs
 
-NEW_PEOPLE = {"Emily": (128.0, 63.0), "Frank": (155.0, 68.0)}  # the seed's (weight lb, height in)
+NEW_PEOPLE = {"Emily": (128.0, 63.0), "Frank": (155.0, 68.0)}  # the tutorial's (weight lb, height in)
 
 
 def seed_check() -> dict[str, float]:
-    """The seed's numbers for Alice with every weight 1 and every bias 0, from the engine."""
+    """The tutorial's numbers for Alice with every weight 1 and every bias 0, from the engine."""
     X, y = gender_table()
     net = MLP(2, [2, 1], "sigmoid", "sigmoid", init=constant(1.0, 0.0))
     h = net.layers[0](X[0])
@@ -41,7 +41,7 @@ def seed_check() -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    """Print the seed check, the training loss and the predictions; return them."""
+    """Print the tutorial check, the training loss and the predictions; return them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--lr", type=float, default=0.1)
@@ -52,10 +52,10 @@ def main(argv: list[str] | None = None) -> dict:
     check = seed_check()
     seed_values = {"h1": 0.0474, "y_pred": 0.524, "dL/dy_pred": -0.952, "dy_pred/dh1": 0.249,
                    "dh1/dw1": -0.0904, "dL/dw1": 0.0214}
-    print("Seed 002's worked example (all weights 1, biases 0, Alice only), engine vs seed:")
+    print("The backpropagation tutorial's worked example (all weights 1, biases 0, Alice only), engine vs seed:")
     for name, value in check.items():
         print(f"  {name:<12} engine {value:+.6f}   seed {seed_values[name]:+.4g}")
-    print("  (the seed multiplies its rounded factors: −0.952 × 0.249 × −0.0904 = 0.0214)")
+    print("  (the tutorial multiplies its rounded factors: −0.952 × 0.249 × −0.0904 = 0.0214)")
 
     X, y = gender_table()
     print(f"\nTraining data (weight − {GENDER_SHIFT[0]:g}, height − {GENDER_SHIFT[1]:g}; 1 = female):")

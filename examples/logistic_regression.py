@@ -2,7 +2,7 @@
 
 Run: python examples/logistic_regression.py [--epochs 60] [--lr 0.5] [--seed 0]
 
-The seed's formulas: h = sigmoid(w·x + b), J = −y·log h − (1 − y)·log(1 − h),
+The tutorial's formulas: h = sigmoid(w·x + b), J = −y·log h − (1 − y)·log(1 − h),
 dJ/dw = x·(h − y) and dJ/db = h − y. The engine never sees those two formulas: backward()
 finds the same numbers by the chain rule through log, sigmoid and the weighted sum.
 """
@@ -31,7 +31,7 @@ def predict(w: list[Value], b: Value, x) -> Value:
 
 
 def cross_entropy(h: Value, y: float) -> Value:
-    """J(y, h) = −y·log h − (1 − y)·log(1 − h), term by term as the seed writes it."""
+    """J(y, h) = −y·log h − (1 − y)·log(1 − h), term by term as the tutorial writes it."""
     return -y * h.log() - (1 - y) * (1 - h).log()
 
 
@@ -61,7 +61,7 @@ def train(X: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[list[Va
 
 
 def gradient_check(w: list[Value], b: Value, x: list[float], y: float) -> list[tuple[str, float, float]]:
-    """(name, engine's gradient, the seed's closed form) for one sample's loss."""
+    """(name, engine's gradient, the tutorial's closed form) for one sample's loss."""
     h = predict(w, b, x)
     engine = grad(cross_entropy(h, y), [*w, b])
     formula = [xi * (h.data - y) for xi in x] + [h.data - y]

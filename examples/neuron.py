@@ -1,8 +1,8 @@
-"""Seed 002's neuron, its 2-2-1 network and the Alice example, computed and differentiated by the engine.
+"""The backpropagation tutorial's neuron, its 2-2-1 network and the Alice example, computed and differentiated by the engine.
 
 Run: python examples/neuron.py
 
-Every derivative below is a real gradient from ``autograd.grad``; the seed's column shows the
+Every derivative below is a real gradient from ``autograd.grad``; the tutorial's column shows the
 numbers as the tutorial prints them, rounded along the way.
 """
 
@@ -50,7 +50,7 @@ def alice() -> dict[str, float]:
     }
 
 
-ALICE_ROWS = [  # (key, how the row reads, the seed's number, how the seed got it when not exact)
+ALICE_ROWS = [  # (key, how the row reads, the tutorial's number, how the tutorial got it when not exact)
     ("h1", "h1 = f(−2 − 1 + 0)", "0.0474", ""),
     ("o1", "ŷ = o1 = f(h1 + h2)", "0.524", ""),
     ("dL/dypred", "∂L/∂ŷ = −2(1 − ŷ)", "-0.952", "−2·(1 − 0.524): ŷ already rounded"),
@@ -77,7 +77,7 @@ def main() -> None:
     for key, text, seed, why in ALICE_ROWS:
         note = f"   seed: {why}" if why else ""
         print(f"  {text:22} {numbers[key]!r:>22}  {seed:>9}{note}")
-    print("\nThe engine keeps every digit; the seed rounds as it goes. Its ∂h1/∂b1 = 0.044791 uses")
+    print("\nThe engine keeps every digit; the tutorial rounds as it goes. Its ∂h1/∂b1 = 0.044791 uses")
     print(f"f(−3) rounded to 0.047; with f(−3) = {numbers['h1']:.6f} the exact value is {numbers['dh1/db1']:.6f}.")
 
 

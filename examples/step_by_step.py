@@ -1,10 +1,10 @@
 """One training step of a 3-4-1 sigmoid network, node by node, checked against the engine's gradients.
 
-Seed 000 ("Neural Networks - step by step") works one step by hand in R. This script redoes each
-of its numbers twice: with the seed's own formula, and from the gradients ``autograd`` computes
+The step-by-step tutorial ("Neural Networks - step by step") works one step by hand in R. This script redoes each
+of its numbers twice: with the tutorial's own formula, and from the gradients ``autograd`` computes
 for the same network, and prints them side by side in R's number format.
 
-The seed's δ is *minus* the derivative of the loss with respect to a node's net input
+The tutorial's δ is *minus* the derivative of the loss with respect to a node's net input
 (δ = 2(y − ŷ)·a(1 − a) = −∂SSE/∂z), so its update w + α·δ·a is gradient descent: w − α·∂SSE/∂w.
 
 Run: python examples/step_by_step.py
@@ -19,13 +19,13 @@ import autograd
 from nn.layers import Neuron
 from nn.optim import SGD
 
-X = [1.0, 3.0, 5.0]  # the seed's input (x1, x2, x3)
+X = [1.0, 3.0, 5.0]  # the tutorial's input (x1, x2, x3)
 LABEL = 1.0  # "assume the true label of the target is 1"
-ALPHA = 0.01  # the seed's learning rate
-OUTPUT_ACTIVATION = 0.6  # the seed assumes this output activation for its δ example
-# Incoming weights of the hidden nodes: h1's are the seed's; it leaves h2..h4 to us ("you decide").
+ALPHA = 0.01  # the tutorial's learning rate
+OUTPUT_ACTIVATION = 0.6  # the tutorial assumes this output activation for its δ example
+# Incoming weights of the hidden nodes: h1's are the tutorial's; it leaves h2..h4 to us ("you decide").
 HIDDEN_WEIGHTS = ([0.5, 1.2, -0.3], [0.2, -0.5, 0.3], [-0.1, 0.4, -0.2], [0.3, 0.1, -0.6])
-# Hidden → output weights: 0.8 from h1 (the seed's), then 0.5, 0.1, 0.6 as in its δ_h1 step.
+# Hidden → output weights: 0.8 from h1 (the tutorial's), then 0.5, 0.1, 0.6 as in its δ_h1 step.
 OUTPUT_WEIGHTS = [0.8, 0.5, 0.1, 0.6]
 
 
@@ -41,8 +41,8 @@ def r(values: float | list[float]) -> str:
 
 
 def build_network() -> tuple[list[Neuron], Neuron]:
-    """The 3-4-1 network with the seed's weights, zero hidden biases, and the output bias that makes
-    the output activation exactly the seed's assumed 0.6."""
+    """The 3-4-1 network with the tutorial's weights, zero hidden biases, and the output bias that makes
+    the output activation exactly the tutorial's assumed 0.6."""
     hidden = [Neuron(3, "sigmoid", weights=w, bias=0.0, name=f"h{j}") for j, w in enumerate(HIDDEN_WEIGHTS, 1)]
     with autograd.no_grad():
         h = [n(X).data for n in hidden]
@@ -56,7 +56,7 @@ def row(name: str, seed: str, engine: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
-    """Print the walk-through; return the seed's and the engine's numbers as R-formatted strings."""
+    """Print the walk-through; return the tutorial's and the engine's numbers as R-formatted strings."""
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     hidden, output = build_network()
     seed: dict[str, str] = {}
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
     z_h1, z_o = a_hidden[0].parents[0], y_hat.parents[0]  # each sigmoid's input: the net input z
     w1 = HIDDEN_WEIGHTS[0]
 
-    # ---- the seed's R code, line by line, in exact floats ---------------------------------------
+    # ---- the tutorial's R code, line by line, in exact floats ---------------------------------------
     net_input = sum(x * w for x, w in zip(X, w1))
     h1_activation = 1.0 / (1.0 + math.exp(-net_input))
     delta_o = 2 * (LABEL - OUTPUT_ACTIVATION) * OUTPUT_ACTIVATION * (1 - OUTPUT_ACTIVATION)
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
         new_input_weights=r([w + c for w, c in zip(w1, input_change)]),
     )
 
-    print(f"  {'':<26} {'the seed (its R formula)':<41} the engine (autograd)")
+    print(f"  {'':<26} {'the tutorial (its R formula)':<41} the engine (autograd)")
     print("1. Forward pass at h1: input (1, 3, 5), weights (0.5, 1.2, −0.3), bias 0")
     engine["net_input"], engine["h1_activation"] = r(z_h1.data), r(a_hidden[0].data)
     engine["relu"] = r(autograd.relu(z_h1).data)
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
     row("net input z_h1 = Σ x·w", seed["net_input"], engine["net_input"])
     row("sigmoid(z_h1) = a_h1", seed["h1_activation"], engine["h1_activation"])
     row("relu(z_h1)", r(max(0.0, net_input)), engine["relu"])
-    print(f"  output activation ŷ = {y_hat.data:.7g}: the output bias {output.b.data:.7g} makes it the 0.6 the seed assumes")
+    print(f"  output activation ŷ = {y_hat.data:.7g}: the output bias {output.b.data:.7g} makes it the 0.6 the tutorial assumes")
 
     # ---- backward pass: one call fills every .grad --------------------------------------------
     loss.backward()
@@ -112,13 +112,13 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
     row("weight change", seed["weight_change"], engine["weight_change"])
     row("new weight h1→o", seed["new_weight_h1_o"], r(output.w[0].data - ALPHA * output.w[0].grad))
 
-    print("\n4. Hidden delta δ_h1: here the seed and the chain rule part ways")
+    print("\n4. Hidden delta δ_h1: here the tutorial and the chain rule part ways")
     engine["delta_h1"] = r(-dz_h1)
     engine["chain_rule_delta_h1"] = r(-dz_o * OUTPUT_WEIGHTS[0] * a_h1 * (1 - a_h1))
     row("δ_o·w for h1..h4", seed["delta_times_weights"], "")
     row("Σ δ_o·w", seed["sum_delta_w"], f"{r(-dz_o * OUTPUT_WEIGHTS[0])}  = δ_o·w_h1o = −∂L/∂a_h1")
     row("δ_h1 = Σ·a_h1(1 − a_h1)", seed["delta_h1"], f"{engine['delta_h1']}  = −∂L/∂z_h1")
-    print("  The seed sums δ_o·w over the weights of all four hidden nodes, with h1→o already updated.")
+    print("  The tutorial sums δ_o·w over the weights of all four hidden nodes, with h1→o already updated.")
     print("  But a_h1 reaches the output only through its own weight, and a gradient is taken at the")
     print("  weights of the forward pass (compute every gradient, then update), so ∂L/∂a_h1 = −δ_o·0.8")
     print(f"  and δ_h1 = δ_o·0.8·a_h1(1 − a_h1) = {engine['chain_rule_delta_h1']}: the engine's value.")
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
     row("weight change", seed["input_weight_change"], engine["input_weight_change"])
     row("new weights into h1", seed["new_input_weights"], engine["new_input_weights"])
     row("new weight h1→o", seed["new_weight_h1_o"], engine["new_weight_h1_o"])
-    print("\n6. The network in which the seed's hidden numbers ARE gradients")
+    print("\n6. The network in which the tutorial's hidden numbers ARE gradients")
     reading = seed_reading(weight_h1_o)
     engine.update(reading)
     print("  Σ_k δ_k·w_k is the chain rule for a hidden node that feeds SEVERAL output nodes. Give h1")
@@ -141,14 +141,14 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, str]]:
     row("δ_h1", seed["delta_h1"], f"{reading['seed_reading_delta_h1']}  = −∂L/∂z_h1")
     row("new weights into h1", seed["new_input_weights"], f"{reading['seed_reading_new_input_weights']}  (one SGD step)")
 
-    print("\nSteps 1–3 and the h1→o update agree to every printed digit: the seed's δ at the output is")
+    print("\nSteps 1–3 and the h1→o update agree to every printed digit: the tutorial's δ at the output is")
     print("exactly −∂SSE/∂z. Its hidden δ_h1 is not a gradient of the 3-4-1 network (step 4 gives that),")
     print("but it is exactly the gradient of a network where h1 feeds four outputs (step 6).")
     return {"seed": seed, "engine": engine}
 
 
 def seed_reading(weight_h1_o: float) -> dict[str, str]:
-    """Engine gradients for h1 feeding four sigmoid outputs, each with δ = 0.192, as the seed's sum assumes."""
+    """Engine gradients for h1 feeding four sigmoid outputs, each with δ = 0.192, as the tutorial's sum assumes."""
     h1 = Neuron(3, "sigmoid", weights=HIDDEN_WEIGHTS[0], bias=0.0, name="h1")
     a_h1 = h1(X)
     logit = math.log(OUTPUT_ACTIVATION / (1.0 - OUTPUT_ACTIVATION))

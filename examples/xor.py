@@ -1,6 +1,6 @@
-"""XOR two ways: seed 003's 2-64-1 ReLU network on 1,000 random points, and the 4-row truth table.
+"""XOR two ways: the XOR tutorial's 2-64-1 ReLU network on 1,000 random points, and the 4-row truth table.
 
-Seed 003 trains FCLayer(2, 64) → ReLU → FCLayer(64, 1) with MSE, minibatches of 5, learning rate
+The XOR tutorial trains FCLayer(2, 64) → ReLU → FCLayer(64, 1) with MSE, minibatches of 5, learning rate
 0.01, for 300 epochs on 1,000 points of the unit square labelled 1 in the top-left and
 bottom-right quadrants. Here the same set-up runs through ``fit``; the network should learn the
 quadrants, which we check on 1,000 fresh points and in a decision-boundary picture. Then a
@@ -29,7 +29,7 @@ def points_part(args: argparse.Namespace) -> dict:
     X, y = xor_points(args.points, seed=args.seed)
     X_fresh, y_fresh = xor_points(1000, seed=args.seed + 1)
     model = MLP(2, [args.hidden, 1], activation="relu", seed=args.seed)
-    print(f"Seed 003's set-up: {model!r}")
+    print(f"The XOR tutorial's set-up: {model!r}")
     print(f"MSE, SGD lr {args.lr}, batch size {args.batch_size}, {args.epochs} epochs on {args.points} points\n")
     started = time.perf_counter()
     history = fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=args.lr), epochs=args.epochs,

@@ -63,7 +63,7 @@ def softmax(values: Sequence[Value], group: str | None = None) -> list[Value]:
 
 
 def perceptron_sign(z: Value) -> Value:
-    """Seed 001's perceptron step: 1 if the input is positive and −1 if it is not (so −1 at 0).
+    """The neural-network basics tutorial's perceptron step: 1 if the input is positive and −1 if it is not (so −1 at 0).
 
     >>> perceptron_sign(Value(0.0)).data, perceptron_sign(Value(2.5)).data
     (-1.0, 1.0)

@@ -1,4 +1,4 @@
-"""Small offline data sets as numpy arrays: the seeds' XOR and gender tables, moons, circles, spirals, blobs, digits.
+"""Small offline data sets as numpy arrays: the tutorials' XOR and gender tables, moons, circles, spirals, blobs, digits.
 
 Every generator is seeded, returns ``(X, y)`` with ``X`` float64 of shape (n, features) and ``y``
 int64 class labels of shape (n,), and needs nothing but numpy (the digits need scikit-learn).
@@ -14,11 +14,11 @@ import numpy as np
 
 from ._checks import at_least, check_seed, make_rng, positive_int
 
-# Seed 002 shifts weight (lb) and height (in) by these amounts "to make the numbers look nice".
+# The backpropagation tutorial shifts weight (lb) and height (in) by these amounts "to make the numbers look nice".
 GENDER_SHIFT = (135.0, 66.0)
 GENDER_NAMES = ("Alice", "Bob", "Charlie", "Diana")
 _GENDER_RAW = ((133.0, 65.0), (160.0, 72.0), (152.0, 70.0), (120.0, 60.0))
-_GENDER_LABELS = (1, 0, 0, 1)  # the seed codes Female as 1 and Male as 0
+_GENDER_LABELS = (1, 0, 0, 1)  # the tutorial codes Female as 1 and Male as 0
 
 
 def _check_size(n: object, noise: object) -> tuple[int, float]:
@@ -40,11 +40,11 @@ def xor_table() -> tuple[np.ndarray, np.ndarray]:
 
 
 def xor_points(n: int = 1000, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Seed 003's XOR data: ``n`` points uniform in the unit square, label 1 in the off-diagonal quadrants.
+    """The XOR tutorial's XOR data: ``n`` points uniform in the unit square, label 1 in the off-diagonal quadrants.
 
-    The points are drawn exactly as the seed draws them, two ``random.random()`` calls per point
-    from ``random.Random(seed)``, so ``random.seed(seed)`` followed by the seed's own loop gives
-    the same points. A coordinate of exactly 0.5 counts as the upper half, as in the seed.
+    The points are drawn exactly as the tutorial draws them, two ``random.random()`` calls per point
+    from ``random.Random(seed)``, so ``random.seed(seed)`` followed by the tutorial's own loop gives
+    the same points. A coordinate of exactly 0.5 counts as the upper half, as in the tutorial.
 
     >>> X, y = xor_points(3, seed=0)
     >>> X.shape, y.tolist()
@@ -58,7 +58,7 @@ def xor_points(n: int = 1000, seed: int | None = 0) -> tuple[np.ndarray, np.ndar
 
 
 def gender_table() -> tuple[np.ndarray, np.ndarray]:
-    """Seed 002's four people: (weight − 135 lb, height − 66 in) and gender (1 = female, 0 = male).
+    """The backpropagation tutorial's four people: (weight − 135 lb, height − 66 in) and gender (1 = female, 0 = male).
 
     Names are in ``GENDER_NAMES``; shift new people by ``GENDER_SHIFT`` the same way.
 

@@ -64,7 +64,7 @@ class Neuron(Module):
     Weights come from ``weights`` if given, else from the ``init`` scheme (see ``nn.init``), seeded by
     ``seed``; the bias likewise from ``bias`` or the scheme (0 for the random schemes).
 
-    >>> n = Neuron(2, "sigmoid", weights=[0.0, 1.0], bias=4.0)   # the neuron of seed 002
+    >>> n = Neuron(2, "sigmoid", weights=[0.0, 1.0], bias=4.0)   # the neuron of the backpropagation tutorial
     >>> y = n([2.0, 3.0])
     >>> round(y.data, 4), y.label, y.group, n.w[1].label
     (0.9991, 'N1.out', 'N1', 'N1.w2')
@@ -212,7 +212,7 @@ class MLP(Module):
     One generator seeded by ``seed`` draws every layer in order, so the same seed gives the same
     network. ``weights`` / ``biases`` give every layer's matrix / vector explicitly (as for ``Layer``).
 
-    >>> net = MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])  # seed 002
+    >>> net = MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])  # the backpropagation tutorial
     >>> round(net([2.0, 3.0]).data, 4)
     0.7216
     >>> net.sizes, net.num_parameters()

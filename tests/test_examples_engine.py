@@ -1,4 +1,4 @@
-"""The engine examples run as scripts and print the numbers the seed tutorial and the chain rule predict."""
+"""The engine examples run as scripts and print the numbers the tutorial tutorial and the chain rule predict."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def test_logistic_regression_prints_loss_accuracy_and_both_gradients(logistic, c
     assert out.count("dJ/dw") == 2 and "dJ/db" in out and "largest difference" in out
 
 
-def test_neuron_prints_the_seeds_neuron_and_network_outputs(neuron, capsys) -> None:
+def test_neuron_prints_the_tutorials_neuron_and_network_outputs(neuron, capsys) -> None:
     neuron.main()
     out = capsys.readouterr().out
     assert repr(1 / (1 + math.exp(-7))) in out
@@ -122,7 +122,7 @@ def test_neuron_prints_the_seeds_neuron_and_network_outputs(neuron, capsys) -> N
     assert "0.045177" in out and "0.044791" in out
 
 
-def test_neuron_alice_rows_match_the_seed_at_its_rounding_or_say_why_not(neuron) -> None:
+def test_neuron_alice_rows_match_the_tutorial_at_its_rounding_or_say_why_not(neuron) -> None:
     numbers = neuron.alice()
     for key, _, seed, why in neuron.ALICE_ROWS:
         digits = len(seed.split(".")[1])

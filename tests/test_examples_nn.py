@@ -1,4 +1,4 @@
-"""The nn examples reproduce their seeds' numbers and reach their outcomes (on small budgets where slow)."""
+"""The nn examples reproduce their tutorials' numbers and reach their outcomes (on small budgets where slow)."""
 
 import importlib.util
 import subprocess
@@ -24,7 +24,7 @@ def step_by_step():
     return load("step_by_step").main([])
 
 
-def test_step_by_step_reproduces_every_number_seed_000_prints(step_by_step):
+def test_step_by_step_reproduces_every_number_the_step_by_step_tutorial_prints(step_by_step):
     seed = step_by_step["seed"]
     assert seed["weighted_input"] == "0.5 3.6 -1.5"
     assert seed["net_input"] == "2.6"
@@ -39,14 +39,14 @@ def test_step_by_step_reproduces_every_number_seed_000_prints(step_by_step):
     assert seed["new_input_weights"] == "0.5002474 1.2007421 -0.2987632"
 
 
-def test_step_by_step_engine_gradients_agree_with_the_seed_up_to_the_output_layer(step_by_step):
+def test_step_by_step_engine_gradients_agree_with_the_tutorial_up_to_the_output_layer(step_by_step):
     seed, engine = step_by_step["seed"], step_by_step["engine"]
     for name in ("net_input", "h1_activation", "delta_o", "weight_change", "new_weight_h1_o"):
         assert engine[name] == seed[name], name
     assert engine["relu"] == "2.6"
 
 
-def test_step_by_step_engine_hidden_delta_is_the_chain_rule_not_the_seeds_sum(step_by_step):
+def test_step_by_step_engine_hidden_delta_is_the_chain_rule_not_the_tutorials_sum(step_by_step):
     engine = step_by_step["engine"]
     # δ_h1 = δ_o · w_h1o · a(1 − a) = 0.192 · 0.8 · 0.9308616 · 0.0691384
     assert engine["delta_h1"] == engine["chain_rule_delta_h1"] == "0.009885435"
@@ -54,7 +54,7 @@ def test_step_by_step_engine_hidden_delta_is_the_chain_rule_not_the_seeds_sum(st
     assert engine["delta_h1"] != step_by_step["seed"]["delta_h1"]
 
 
-def test_step_by_step_seed_hidden_numbers_are_engine_gradients_when_h1_feeds_four_outputs(step_by_step):
+def test_step_by_step_tutorial_hidden_numbers_are_engine_gradients_when_h1_feeds_four_outputs(step_by_step):
     seed, engine = step_by_step["seed"], step_by_step["engine"]
     assert engine["seed_reading_delta_h1"] == seed["delta_h1"] == "0.02473567"
     assert engine["seed_reading_new_input_weights"] == seed["new_input_weights"] == "0.5002474 1.2007421 -0.2987632"
@@ -68,11 +68,11 @@ def test_step_by_step_prints_its_walk_through_when_run_as_a_script():
         assert number in result.stdout
 
 
-def test_gender_reproduces_seed_002s_derivative_and_tells_emily_from_frank(capsys):
+def test_gender_reproduces_the_backpropagation_tutorials_derivative_and_tells_emily_from_frank(capsys):
     result = load("gender").main(["--epochs", "300", "--every", "100"])
     check = result["seed_check"]
     assert round(check["h1"], 4) == 0.0474 and round(check["y_pred"], 3) == 0.524
-    assert round(check["dL/dy_pred"], 3) == -0.953  # the seed rounds 1 − 0.524 first: −0.952
+    assert round(check["dL/dy_pred"], 3) == -0.953  # the tutorial rounds 1 − 0.524 first: −0.952
     assert round(check["dy_pred/dh1"], 3) == 0.249 and round(check["dh1/dw1"], 4) == -0.0904
     assert round(check["dL/dw1"], 3) == 0.021  # seed: 0.0214, the product of its rounded factors
     assert check["dL/dw1"] == pytest.approx(check["dL/dy_pred"] * check["dy_pred/dh1"] * check["dh1/dw1"])
@@ -83,7 +83,7 @@ def test_gender_reproduces_seed_002s_derivative_and_tells_emily_from_frank(capsy
     assert "Emily  128 lb, 63 in → 0.936  F" in out and "Frank  155 lb, 68 in → 0.107  M" in out
 
 
-def test_xor_with_seed_003s_set_up_finds_the_quadrants_and_learns_the_truth_table(tmp_path, capsys):
+def test_xor_with_the_xor_tutorials_set_up_finds_the_quadrants_and_learns_the_truth_table(tmp_path, capsys):
     png = tmp_path / "xor.png"
     result = load("xor").main(["--epochs", "6", "--out", str(png), "--quiet"])
     points = result["points"]

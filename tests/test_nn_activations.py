@@ -17,7 +17,7 @@ POINTS = [-3.0, -0.5, 0.0, 0.7, 2.5]
 def test_each_activation_is_the_engine_op_of_the_same_name(name):
     for x in POINTS:
         out = activations.get(name)(Value(x))
-        # The perceptron's sign is the engine's sign op with −1 at zero (seed 001).
+        # The perceptron's sign is the engine's sign op with −1 at zero (the neural-network basics tutorial).
         reference = Value(x).sign(at_zero=-1.0) if name == "sign" else getattr(Value(x), name)()
         assert out.op.name == name
         assert out.data == reference.data
@@ -163,7 +163,7 @@ def _ancestors(v):
     return seen
 
 
-def test_sign_activation_is_seed_001_perceptron_step_minus_one_at_zero():
+def test_sign_activation_is_the_basics_tutorials_perceptron_step_minus_one_at_zero():
     from nn import activations
     sign = activations.get("sign")
     assert [sign(Value(v)).data for v in (-2.0, 0.0, 3.0)] == [-1.0, -1.0, 1.0]

@@ -1,4 +1,4 @@
-"""Specification of nn.data and nn.datasets: the seeds' data sets, the generators, and the training helpers."""
+"""Specification of nn.data and nn.datasets: the tutorials' data sets, the generators, and the training helpers."""
 
 import math
 import random
@@ -13,7 +13,7 @@ from nn.data import (
 )
 
 
-# ----- the seeds' data ------------------------------------------------------------------------------
+# ----- the tutorials' data ------------------------------------------------------------------------------
 
 
 def test_xor_table_is_the_truth_table():
@@ -22,9 +22,9 @@ def test_xor_table_is_the_truth_table():
     assert y.tolist() == [int(a) ^ int(b) for a, b in X]
 
 
-def test_xor_points_are_drawn_exactly_like_seed_003s_loop():
+def test_xor_points_are_drawn_exactly_like_the_xor_tutorials_loop():
     X, y = xor_points(1000, seed=7)
-    random.seed(7)  # the seed's own generation code, verbatim in logic
+    random.seed(7)  # the tutorial's own generation code, verbatim in logic
     data = []
     for _ in range(1000):
         val_1 = random.random()
@@ -51,13 +51,13 @@ def test_xor_points_depend_on_the_seed_only():
     assert not np.array_equal(xor_points(50, seed=3)[0], xor_points(50, seed=4)[0])
 
 
-def test_gender_table_is_seed_002s_shifted_table():
+def test_gender_table_is_the_backpropagation_tutorials_shifted_table():
     X, y = gender_table()
     raw = {"Alice": (133, 65, 1), "Bob": (160, 72, 0), "Charlie": (152, 70, 0), "Diana": (120, 60, 1)}
     assert GENDER_NAMES == tuple(raw)
     assert GENDER_SHIFT == (135.0, 66.0)
     assert X.tolist() == [[w - 135, h - 66] for w, h, _ in raw.values()]
-    assert X.tolist() == [[-2, -1], [25, 6], [17, 4], [-15, -6]]  # the seed's printed table
+    assert X.tolist() == [[-2, -1], [25, 6], [17, 4], [-15, -6]]  # the tutorial's printed table
     assert y.tolist() == [g for _, _, g in raw.values()]
 
 

@@ -49,7 +49,7 @@ def test_identity_neuron_returns_z_itself():
 
 
 def test_neuron_applies_the_engine_op_named_by_its_activation():
-    out = nn.Neuron(2, "sigmoid", weights=[0.0, 1.0], bias=4.0)([2.0, 3.0])  # seed 002
+    out = nn.Neuron(2, "sigmoid", weights=[0.0, 1.0], bias=4.0)([2.0, 3.0])  # the backpropagation tutorial
     assert out.op.name == "sigmoid"
     assert out.data == sigmoid(7.0)
     assert round(out.data, 3) == 0.999
@@ -118,7 +118,7 @@ def test_layer_names_its_neurons_after_itself():
 
 
 def test_layer_explicit_weights_are_one_row_per_neuron():
-    layer = nn.Layer(2, 2, "sigmoid", weights=[[0, 1], [0, 1]], biases=[0, 0])  # seed 002's hidden layer
+    layer = nn.Layer(2, 2, "sigmoid", weights=[[0, 1], [0, 1]], biases=[0, 0])  # the backpropagation tutorial's hidden layer
     assert [round(h.data, 4) for h in layer([2.0, 3.0])] == [0.9526, 0.9526]
     assert [w.data for w in layer.neurons[1].w] == [0.0, 1.0]
 
@@ -198,7 +198,7 @@ def test_micrograd_readme_training_loop_runs_unchanged():
     assert [round(n(x).data) for x in xs] == ys
 
 
-def test_mlp_reproduces_seed_002_feedforward():
+def test_mlp_reproduces_the_backpropagation_tutorials_feedforward():
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]]])
     o = net([2.0, 3.0])
     h = sigmoid(3.0)
@@ -206,7 +206,7 @@ def test_mlp_reproduces_seed_002_feedforward():
     assert round(o.data, 4) == 0.7216
 
 
-def test_mlp_reproduces_seed_002_gender_gradient():
+def test_mlp_reproduces_the_backpropagation_tutorials_gender_gradient():
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", init=nn.init.constant(1.0))  # weights 1, biases 0
     out = net([-2.0, -1.0])  # Alice, shifted
     hidden = net.layers[0]([-2.0, -1.0])
@@ -218,7 +218,7 @@ def test_mlp_reproduces_seed_002_gender_gradient():
     assert round(w1.grad, 4) == 0.0215  # the tutorial rounds its factors first and prints 0.0214
 
 
-def test_mlp_reproduces_seed_000_forward_and_one_sgd_step():
+def test_mlp_reproduces_the_step_by_step_tutorials_forward_and_one_sgd_step():
     hidden = nn.Neuron(3, "sigmoid", weights=[0.5, 1.2, -0.3], bias=0.0)
     h1 = hidden([1.0, 3.0, 5.0])
     assert round(h1.parents[0].data, 10) == 2.6 and round(h1.data, 7) == 0.9308616

@@ -1,4 +1,4 @@
-"""The picture examples run as scripts, write their pictures where asked, and print the seed's numbers."""
+"""The picture examples run as scripts, write their pictures where asked, and print the tutorial's numbers."""
 
 import subprocess
 import sys
@@ -23,7 +23,7 @@ def run_example(name, out):
     "name, pictures, printed",
     [
         ("graph_expression", ["graph_expression", "graph_expression_heat"], "9.0991"),
-        ("graph_seed_network", ["graph_neuron", "network_seed", "graph_alice", "network_alice"], "network output 0.7216"),
+        ("graph_tutorial_network", ["graph_neuron", "network_tutorial", "graph_alice", "network_alice"], "network output 0.7216"),
         ("graph_mlp_loss", ["graph_mlp_loss", "graph_mlp_loss_neurons", "graph_mlp_loss_layers"], "13 parameters"),
     ],
 )

@@ -12,7 +12,7 @@ from viz.naming import short_names
 
 
 def seed_j(x=2.0):
-    """J = cos(sin(x²) + 3x²), the exercise at the end of seed 002."""
+    """J = cos(sin(x²) + 3x²), the exercise at the end of the backpropagation tutorial."""
     J = parse("cos(sin(x**2) + 3*x**2)").evaluate(x=x)
     J.label = "J"
     return J
@@ -57,7 +57,7 @@ def test_each_product_is_the_local_derivative_times_the_upstream_gradient():
             assert math.isclose(c.product, c.local * c.upstream, rel_tol=1e-15, abs_tol=1e-300)
 
 
-def test_local_derivatives_follow_the_seeds_hand_derivation():
+def test_local_derivatives_follow_the_tutorials_hand_derivation():
     x = 2.0
     e = viz.explain(seed_j(x))
     (via_sin,) = [c for c in e.backward if c.name == "a"][0].contributions
@@ -89,7 +89,7 @@ def test_network_loss_parameter_gradients_match_backward_exactly():
         assert totals[p.label] == p.grad, p.label
 
 
-def test_seed_002_alice_gradient_of_w1():
+def test_backpropagation_tutorial_alice_gradient_of_w1():
     net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[1, 1], [1, 1]], [[1, 1]]], biases=[[0, 0], [0]])
     y = net([-2.0, -1.0])
     L = (1 - y) ** 2

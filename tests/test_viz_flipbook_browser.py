@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    """The seed exercise's flip-book open in headless Chromium; each test starts at step 0."""
+    """The tutorial exercise's flip-book open in headless Chromium; each test starts at step 0."""
     J = parse("cos(sin(x**2) + 3*x**2)").evaluate(x=2.0)
     J.label = "J"
     path = viz.save_steps(J, tmp_path_factory.mktemp("book") / "steps.html")

@@ -10,8 +10,8 @@ from autograd import Value, grad
 from viz import style
 
 
-def seed_network(w=((0, 1), (0, 1)), w_out=(0, 1)):
-    """Seed 002's 2-2-1 sigmoid network (all weights [0, 1], biases 0 by default)."""
+def tutorial_network(w=((0, 1), (0, 1)), w_out=(0, 1)):
+    """The backpropagation tutorial's 2-2-1 sigmoid network (all weights [0, 1], biases 0 by default)."""
     return nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[list(w[0]), list(w[1])], [list(w_out)]],
                   biases=[[0, 0], [0]])
 
@@ -39,7 +39,7 @@ def test_bias_units_can_be_left_out():
 
 
 def test_edge_thickness_follows_weight_size_and_colour_its_sign():
-    net = seed_network(w=((0.5, -2.0), (0.1, 0.1)), w_out=(1.0, 1.0))
+    net = tutorial_network(w=((0.5, -2.0), (0.1, 0.1)), w_out=(1.0, 1.0))
     edges = weight_edges(viz.draw_network(net, show_bias=False).source)
     width = {line.split(" [")[0].strip(): float(re.search(r"penwidth=([\d.]+)", line).group(1)) for line in edges}
     assert width["u0_1 -> u1_0"] == max(width.values())  # |−2| is the largest weight
@@ -52,20 +52,20 @@ def test_weight_values_are_label_nodes_the_layout_keeps_off_circles_and_each_oth
     # An edge label (not a tail label) is laid out as a node of its own between the columns, on a
     # white chip so crossing lines don't strike it through.
     for edges in ("weight", "grad"):
-        lines = weight_edges(viz.draw_network(seed_network(), edges=edges).source)
+        lines = weight_edges(viz.draw_network(tutorial_network(), edges=edges).source)
         assert all(" label=<<TABLE" in line and 'BGCOLOR="white"' in line for line in lines)
         assert not any("taillabel" in line or "headlabel" in line for line in lines)
 
 
 def test_a_legend_explains_colours_widths_and_dashes():
-    source = viz.draw_network(seed_network(), [2.0, 3.0], loss=lambda out: (1 - out) ** 2).source
+    source = viz.draw_network(tutorial_network(), [2.0, 3.0], loss=lambda out: (1 - out) ** 2).source
     legend = next(line for line in source.splitlines() if line.strip().startswith("label=<<TABLE"))
     for text in ("positive weight", "negative weight", "|weight|", "dashed: bias weight", "∂loss/∂activation",
                  "activation for this sample"):
         assert text in legend
     assert style.POSITIVE in legend and style.NEGATIVE in legend
-    assert "positive grad" in viz.draw_network(seed_network(), edges="grad").source
-    assert "positive weight" not in viz.draw_network(seed_network(), legend=False).source
+    assert "positive grad" in viz.draw_network(tutorial_network(), edges="grad").source
+    assert "positive weight" not in viz.draw_network(tutorial_network(), legend=False).source
 
 
 def test_every_number_in_the_picture_has_the_chosen_precision():
@@ -77,18 +77,18 @@ def test_every_number_in_the_picture_has_the_chosen_precision():
 
 
 def test_given_an_input_each_circle_shows_its_activation():
-    source = viz.draw_network(seed_network(), [2.0, 3.0]).source
+    source = viz.draw_network(tutorial_network(), [2.0, 3.0]).source
     assert "<B>0.95</B>" in source  # h1 = h2 = sigmoid(3)
-    assert "<B>0.72</B>" in source  # o1 = sigmoid(0.9526), seed 002
+    assert "<B>0.72</B>" in source  # o1 = sigmoid(0.9526), the backpropagation tutorial
     assert "<B>2.00</B>" in source and "<B>3.00</B>" in source
 
 
 def test_with_a_loss_each_circle_shows_the_gradient_without_touching_parameter_grads():
-    net = seed_network(w=((1, 1), (1, 1)), w_out=(1, 1))
-    loss = lambda out: (1 - out) ** 2  # noqa: E731  (seed 002: Alice, target 1; out is the one output Value)
+    net = tutorial_network(w=((1, 1), (1, 1)), w_out=(1, 1))
+    loss = lambda out: (1 - out) ** 2  # noqa: E731  (the backpropagation tutorial: Alice, target 1; out is the one output Value)
     source = viz.draw_network(net, [-2.0, -1.0], loss=loss, precision=4).source
     y = net([-2.0, -1.0])
-    assert f"grad {grad(loss(y), y):.4f}" in source  # -0.952 in the seed
+    assert f"grad {grad(loss(y), y):.4f}" in source  # -0.952 in the tutorial
     assert "grad -0.9526" in source and "loss = 0.2269" in source
     assert all(p.grad == 0.0 for p in net.parameters())
 
@@ -163,12 +163,12 @@ def test_edges_can_show_each_parameters_gradient_after_backward():
     import re
 
     import nn
-    net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", init=nn.init.constant(1.0, 0.0))  # seed 002's Alice set-up
+    net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", init=nn.init.constant(1.0, 0.0))  # the backpropagation tutorial's Alice set-up
     y = net([-2.0, -1.0])
     ((1 - y) ** 2).backward()
     source = viz.draw_network(net, edges="grad", precision=4).source
     w1 = net.layers[0].neurons[0].w[0]
-    assert f"{w1.grad:.4f}" in source  # 0.0215, the seed's ∂L/∂w1, written on its edge
+    assert f"{w1.grad:.4f}" in source  # 0.0215, the tutorial's ∂L/∂w1, written on its edge
     widths = [float(m) for m in re.findall(r"penwidth=([\d.]+), color=", source)]
     grads = [abs(p.grad) for layer in net.layers for n in layer.neurons for p in (*n.w, n.b)]
     # The thickest edge is the parameter with the largest |grad| (the output neuron's bias here).

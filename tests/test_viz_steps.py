@@ -18,7 +18,7 @@ from viz.naming import short_names
 
 
 def seed_j(x=2.0):
-    """J = cos(sin(x²) + 3x²), the exercise at the end of seed 002."""
+    """J = cos(sin(x²) + 3x²), the exercise at the end of the backpropagation tutorial."""
     J = parse("cos(sin(x**2) + 3*x**2)").evaluate(x=x)
     J.label = "J"
     return J
@@ -60,7 +60,7 @@ def test_caption_states_upstream_times_local_derivative_with_the_numbers():
     local = math.cos(4.0)
     fmt = lambda v: f"{v:.4f}".replace("-", "−")
     assert step5 == f"step 5: b = sin(a) sends ∂J/∂b · cos a = {fmt(upstream)} × {fmt(local)} = {fmt(upstream * local)} to a"
-    assert step5 == "step 5: b = sin(a) sends ∂J/∂b · cos a = 0.9695 × −0.6536 = −0.6337 to a"  # seed 002's numbers
+    assert step5 == "step 5: b = sin(a) sends ∂J/∂b · cos a = 0.9695 × −0.6536 = −0.6337 to a"  # the backpropagation tutorial's numbers
 
 
 def test_shared_input_shows_its_first_contribution_then_the_sum():
@@ -156,7 +156,7 @@ def test_cli_refuses_steps_with_heatmap(tmp_path):
     assert done.returncode == 2 and "--steps" in done.stderr and "--heatmap" in done.stderr
 
 
-def test_example_writes_the_steps_of_the_seed_exercise(tmp_path):
+def test_example_writes_the_steps_of_the_tutorial_exercise(tmp_path):
     example = Path(__file__).resolve().parent.parent / "examples" / "graph_backward_steps.py"
     done = subprocess.run([sys.executable, str(example), "--out", str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

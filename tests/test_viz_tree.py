@@ -6,7 +6,7 @@ import viz
 from autograd import Value, parse
 
 
-def test_tree_of_the_seed_expression():
+def test_tree_of_the_tutorial_expression():
     J = parse("cos(sin(x**2) + 3*x**2)").evaluate(x=2.0)
     J.label = "J"
     J.backward()

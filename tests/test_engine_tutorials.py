@@ -1,4 +1,4 @@
-"""The worked numbers of seed 002, and the closed-form gradients of its two named examples, from the engine."""
+"""The worked numbers of the backpropagation tutorial, and the closed-form gradients of its two named examples, from the engine."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_two_two_one_network_outputs_0_7216() -> None:
 
 @pytest.fixture
 def alice():
-    """Seed 002's network on Alice alone: every weight 1, every bias 0, MSE loss."""
+    """The backpropagation tutorial's network on Alice alone: every weight 1, every bias 0, MSE loss."""
     w = [Value(1.0, label=f"w{i}") for i in range(1, 7)]
     b = [Value(0.0, label=f"b{i}") for i in range(1, 4)]
     h1 = neuron(w[0:2], b[0], ALICE_X)
@@ -54,10 +54,10 @@ def test_alice_prediction_is_0_524(alice) -> None:
     assert round(alice["o1"].data, 3) == 0.524
 
 
-def test_alice_dloss_dprediction_is_minus_0_952_at_the_seeds_rounding(alice) -> None:
+def test_alice_dloss_dprediction_is_minus_0_952_at_the_tutorials_rounding(alice) -> None:
     exact = grad(alice["loss"], alice["o1"])
     assert exact == pytest.approx(-2 * (1 - alice["o1"].data), rel=1e-15)
-    # The seed computes −2(1 − 0.524) from the prediction already rounded to 3 digits.
+    # The tutorial computes −2(1 − 0.524) from the prediction already rounded to 3 digits.
     assert -2 * (1 - round(alice["o1"].data, 3)) == pytest.approx(-0.952, abs=1e-12)
     assert exact == pytest.approx(-0.952, abs=1e-3)
 
@@ -74,7 +74,7 @@ def test_alice_dloss_dw1_is_the_chain_rule_product_0_0214(alice) -> None:
     factors = [grad(alice["loss"], alice["o1"]), grad(alice["o1"], alice["h1"]), grad(alice["h1"], alice["w1"])]
     exact = grad(alice["loss"], alice["w1"])
     assert exact == pytest.approx(math.prod(factors), rel=1e-14)
-    # The seed multiplies its rounded factors: −0.952 × 0.249 × −0.0904.
+    # The tutorial multiplies its rounded factors: −0.952 × 0.249 × −0.0904.
     assert round(-0.952 * 0.249 * -0.0904, 4) == 0.0214
     assert exact == pytest.approx(0.0214, abs=1e-4)
 
@@ -84,12 +84,12 @@ def test_alice_backward_fills_w1_grad_with_the_same_value_as_grad(alice) -> None
     assert alice["w1"].grad == grad(alice["loss"], alice["w1"])
 
 
-def test_alice_dh1_db1_is_exactly_0_045177_not_the_seeds_0_044791(alice) -> None:
+def test_alice_dh1_db1_is_exactly_0_045177_not_the_tutorials_0_044791(alice) -> None:
     exact = grad(alice["h1"], alice["b1"])
     s = 1 / (1 + math.exp(3))
     assert exact == pytest.approx(s * (1 - s), rel=1e-15)
     assert round(exact, 6) == 0.045177
-    # The seed rounds f(−3) = 0.04743 to 0.047 before using f·(1 − f).
+    # The tutorial rounds f(−3) = 0.04743 to 0.047 before using f·(1 − f).
     assert 0.047 * (1 - 0.047) == pytest.approx(0.044791, abs=1e-12)
 
 

@@ -1,6 +1,6 @@
 """The neuron-and-network tutorial's neuron and 2-2-1 network, drawn as graphs of numbers and as network diagrams.
 
-Run: python examples/graph_seed_network.py [--out DIR | --docs]
+Run: python examples/graph_tutorial_network.py [--out DIR | --docs]
 1. The neuron w = [0, 1], b = 4 on x = [2, 3]: sigmoid(7) = 0.999.
 2. The 2-2-1 network, every neuron w = [0, 1], b = 0, on x = [2, 3]: output 0.7216.
 3. Training it on Alice (weights 1, biases 0, x = [-2, -1], target 1): the loss (1 − y)² and the
@@ -28,7 +28,7 @@ net = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[0, 1], [0, 1]], [[0, 1]
 o1 = net([2.0, 3.0])  # one output neuron: a Value
 print(f"network output {o1.data:.4f}")
 save_picture(viz.draw_network(net, [2.0, 3.0], title="the tutorial's 2-2-1 network on x = [2, 3]"),
-             folder, "network_seed", docs)
+             folder, "network_tutorial", docs)
 
 # 3. Alice: one step of the training example, with the path from w1 to the loss highlighted.
 alice = nn.MLP(2, [2, 1], "sigmoid", "sigmoid", weights=[[[1, 1], [1, 1]], [[1, 1]]], biases=[[0, 0], [0]])
