@@ -16,13 +16,14 @@ import random
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd import Value, gc_paused  # noqa: E402
+from autograd import Value, gc_paused, no_grad  # noqa: E402
 
 
 def build(make_leaf, ops: int, seed: int = 0):
@@ -94,6 +95,22 @@ def measure(engine: str, ops: int) -> dict[str, float]:
     if engine == "valuegrad-paused":
         with gc_paused():
             forward, backward, count = time_engine(make_leaf, ops)
+    elif engine == "valuegrad-other-thread-no-grad":
+        # Grad mode is per thread: while any thread is inside no_grad, each op also reads its own
+        # thread's flag (a threading.local) instead of one global.
+        inside, finished = threading.Event(), threading.Event()
+
+        def idle_in_no_grad() -> None:
+            with no_grad():
+                inside.set()
+                finished.wait()
+
+        idler = threading.Thread(target=idle_in_no_grad)
+        idler.start()
+        inside.wait()
+        forward, backward, count = time_engine(make_leaf, ops)
+        finished.set()
+        idler.join()
     else:
         forward, backward, count = time_engine(make_leaf, ops)
     return {"forward_us": forward * 1e6, "backward_us": backward * 1e6, "ops": count}
@@ -112,7 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3, help="fresh runs per engine; the median is shown")
-    parser.add_argument("--measure", choices=["valuegrad", "valuegrad-paused", "valuegrad+torch", "torch", "memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=["valuegrad", "valuegrad-paused", "valuegrad-other-thread-no-grad", "valuegrad+torch", "torch", "memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.ops)))
@@ -125,6 +142,9 @@ def main() -> None:
     paused = _median_runs("valuegrad-paused", args)
     print(f"valuegrad  inside autograd.gc_paused(): forward {paused['forward_us']:.2f} µs/op, "
           f"backward {paused['backward_us']:.2f} µs/node (what a training step wrapped in it gets)")
+    threaded = _median_runs("valuegrad-other-thread-no-grad", args)
+    print(f"valuegrad  while another thread is inside no_grad(): forward {threaded['forward_us']:.2f} µs/op, "
+          f"backward {threaded['backward_us']:.2f} µs/node (grad mode is per thread)")
     memory = run_fresh("memory", args.ops)
     print(f"valuegrad  memory: {memory['bytes_per_node']:.0f} bytes/node (tracemalloc, graph + grads)")
     if importlib.util.find_spec("torch") is None:
