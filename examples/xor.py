@@ -33,7 +33,7 @@ def points_part(args: argparse.Namespace) -> dict:
     print(f"MSE, SGD lr {args.lr}, batch size {args.batch_size}, {args.epochs} epochs on {args.points} points\n")
     started = time.perf_counter()
     history = fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=args.lr), epochs=args.epochs,
-                  batch_size=args.batch_size, seed=args.seed, progress=not args.quiet)
+                  batch_size=args.batch_size, seed=args.seed, progress=not args.quiet, compile=args.compile)
     seconds = time.perf_counter() - started
     print(history.table(every=max(1, args.epochs // 10)))
     fresh = evaluate(model, X_fresh, y_fresh, loss="mse")
@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="out/xor.png", help="decision-boundary PNG ('' for none)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--compile", action="store_true",
+                        help="train through autograd.compile: the same steps on numpy batches, in seconds")
     args = parser.parse_args(argv)
     return {"points": points_part(args), "table": table_part(args)}
 

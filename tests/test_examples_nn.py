@@ -135,3 +135,12 @@ def test_digits_reaches_95_percent_test_accuracy_with_a_confusion_matrix(tmp_pat
     history = read_png(tmp_path / "digits_history.png")
     assert history.shape[1] > history.shape[0] > 300  # loss and accuracy panels side by side
     assert share(history, rgb("#0072B2")) > 0.001 and share(history, rgb("#E69F00")) > 0.001  # training, test
+
+def test_xor_with_compile_trains_the_same_network_to_the_same_losses(capsys):
+    xor = load("xor")
+    scalar = xor.main(["--epochs", "2", "--points", "200", "--table-epochs", "5", "--out", "", "--quiet"])
+    compiled = xor.main(["--epochs", "2", "--points", "200", "--table-epochs", "5", "--out", "", "--quiet",
+                         "--compile"])
+    for a, b in zip(scalar["points"]["history"].loss, compiled["points"]["history"].loss):
+        assert abs(a - b) <= 1e-9 * max(1.0, abs(a))
+    assert scalar["points"]["centres"] == compiled["points"]["centres"]

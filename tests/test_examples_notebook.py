@@ -18,6 +18,13 @@ def test_tour_notebook_is_valid_nbformat_4_with_code_and_markdown():
     assert all(cell.get("outputs") == [] for cell in nb["cells"] if cell["cell_type"] == "code")
 
 
+def test_tour_notebook_cells_have_unique_ids_so_nbformat_does_not_warn():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    assert (nb["nbformat"], nb["nbformat_minor"]) >= (4, 5)
+    ids = [cell.get("id") for cell in nb["cells"]]
+    assert all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids)
+
+
 def test_tour_notebook_cells_run_in_order(tmp_path):
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     script = "\n".join("".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "code")

@@ -22,6 +22,7 @@ def test_prints_dot_source_without_an_output_file_and_honours_options():
     assert done.returncode == 0
     assert done.stdout.startswith("digraph") and "rankdir=TB" in done.stdout
     assert ">1.50<" in done.stdout and ">grad<" not in done.stdout
+    assert "-o graph.svg" in done.stderr and "-o" not in done.stdout.splitlines()[0]  # the hint: stderr only
 
 
 def test_explain_and_tree_print_text():

@@ -12,7 +12,6 @@ import viz
 from autograd import Value, parse, topological_order
 from viz import style
 from png_pixels import read_png
-from viz import style
 from viz.naming import short_names
 
 
@@ -99,7 +98,7 @@ def test_last_picture_equals_the_engines_grad_exactly_and_steps_never_touch_grad
 def test_each_step_highlights_the_processed_node_and_the_edges_to_its_operands():
     J = seed_j()
     steps = viz.backward_steps(J)
-    hot = f'BORDER="3"'
+    hot = 'BORDER="3"'
     assert hot in card(steps[0], "J")  # step 0: the seed at the output
     for k, name in enumerate(["J", "e", "d", "c", "b", "a"], 1):
         highlighted = [t for t in "Jabcdex" if hot in card(steps[k], t)]

@@ -185,7 +185,6 @@ class Cards:
         """The card of a folded neuron or layer (or of a wide sum's folded terms)."""
         if key in grouping.terms:
             return self._terms(grouping, key, hot)
-        r = ROLES["module"]
         members = grouping.members[key]
         params = sum(map(self.is_param, members))
         outs = grouping.outputs_of(key)

@@ -158,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write_steps(result, Path(args.steps), options)
         elif not (args.explain or args.tree or args.output):
             sys.stdout.write(draw(result, **options).source)
+            # stdout is the picture's DOT text (for a pipe); say so, where it cannot mix into the pipe.
+            print("(that is the graph's DOT source: add -o graph.svg or -o graph.png to write a picture, "
+                  "--explain for the chain-rule table, or use 'explore' for a live page)", file=sys.stderr)
     except ValueError as exc:  # a graph over --max-nodes
         parser.error(str(exc).replace("max_nodes=", "--max-nodes ").replace(" (or None)", ""))  # in CLI terms
     except (RendererNotFoundError, RuntimeError, OSError) as exc:

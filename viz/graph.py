@@ -6,7 +6,7 @@ method call per node, which keeps a 50,000-node graph well under two seconds.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from autograd import Value
 

@@ -14,42 +14,9 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Value
+from autograd import Value, numpy_math
 
 from .playground_data import feature_values
-
-
-class _NumpyMath:
-    """The math namespace the forward rules of the playground's ops need, on numpy arrays.
-
-    Used until the engine ships its own numpy namespace (``autograd.numpy_math``), which then wins.
-    """
-
-    exp, sin, cos, tanh, power = np.exp, np.sin, np.cos, np.tanh, np.power
-
-    @staticmethod
-    def sigmoid(x: Any) -> Any:
-        return 0.5 * (1.0 + np.tanh(0.5 * x))  # σ(x) = (1 + tanh(x/2))/2: no overflow for any x
-
-    @staticmethod
-    def relu(x: Any) -> Any:
-        return np.maximum(x, 0.0)
-
-    @staticmethod
-    def leaky_relu(x: Any, slope: float) -> Any:
-        return np.where(x > 0.0, x, slope * x)
-
-    @staticmethod
-    def dot(ws: Any, xs: Any) -> Any:
-        return sum(w * x for w, x in zip(ws, xs))
-
-
-def _namespace() -> Any:
-    try:
-        from autograd import numpy_math  # type: ignore[attr-defined]
-    except ImportError:
-        return _NumpyMath
-    return numpy_math
 
 
 class GridReplay:
@@ -76,7 +43,7 @@ class GridReplay:
                 self._layers.append(list(h))
             root = autograd.sum([*self._features, *(v for outs in self._layers for v in outs)])
         self._order = autograd.topological_order(root)
-        self._m = _namespace()
+        self._m = numpy_math  # the engine's numpy namespace: the op table's rules on arrays
 
     def run(self, x1: np.ndarray, x2: np.ndarray) -> dict[str, Any]:
         """``{"features": [array per feature], "layers": [[array per neuron] per layer]}`` at points (x1, x2)."""

@@ -58,7 +58,7 @@ def snippet(config: PlaygroundConfig, steps: int, n_train: int) -> str:
         f"output_activation='identity', seed={config.seed})",
         f"optimizer = nn.{optimizer}(model.parameters(), lr={config.lr!r})",
         f"# {steps} playground steps of {config.batch_size} points = {epochs} epoch(s) of {batches} batches",
-        f"nn.fit(model, features(X_train), y_train, loss=\"binary_cross_entropy_with_logits\", optimizer=optimizer,",
+        "nn.fit(model, features(X_train), y_train, loss=\"binary_cross_entropy_with_logits\", optimizer=optimizer,",
         f"       epochs={epochs}, batch_size={config.batch_size}, seed={config.seed}, l2={config.l2!r}, progress=False)",
         "print(nn.evaluate(model, features(X_test), y_test, loss=\"binary_cross_entropy_with_logits\"))",
         "model.save(\"playground_model.json\")  # nn.load_model(\"playground_model.json\") reads it back",
