@@ -4,55 +4,22 @@ on a screen, and it reaches the engine only through ``autograd``'s public names.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "nn"
+from code_shape import import_cycle, import_graph, long_functions, modules
 
 
 def _trees() -> dict[str, ast.Module]:
-    return {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.glob("*.py"))}
-
-
-def imports_of(tree: ast.Module) -> set[str]:
-    """The nn modules a module imports anywhere in it (top level or inside functions)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("nn."):
-            found.add(node.module.split(".")[1])
-    return found
+    return modules("nn")
 
 
 def test_nn_modules_import_each_other_without_cycles() -> None:
-    graph = {name: imports_of(tree) for name, tree in _trees().items() if name != "__init__"}
+    graph = import_graph("nn")
     assert "serialization" in graph["module"] and "module" not in graph["serialization"]
-    done: set[str] = set()
-
-    def visit(module: str, path: tuple[str, ...]) -> None:
-        assert module not in path, f"import cycle: {' -> '.join(path + (module,))}"
-        if module in done:
-            return
-        for imported in graph.get(module, ()):
-            visit(imported, path + (module,))
-        done.add(module)
-
-    for module in graph:
-        visit(module, ())
+    assert import_cycle(graph) is None
 
 
 def test_nn_function_bodies_fit_in_sixty_lines() -> None:
-    long = []
-    for name, tree in _trees().items():
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                first = node.body[1 if ast.get_docstring(node) and len(node.body) > 1 else 0].lineno
-                if node.end_lineno - first + 1 > 60:
-                    long.append(f"{name}.py:{node.name} ({node.end_lineno - first + 1} lines)")
-    assert long == []
+    assert long_functions("nn") == []
 
 
 def test_nn_uses_only_autograds_public_names() -> None:

@@ -7,6 +7,7 @@ import importlib
 from pathlib import Path
 
 import autograd
+from code_shape import long_functions
 import nn.activations
 import viz
 from autograd import Value
@@ -49,14 +50,7 @@ def test_the_check_catches_an_op_name(tmp_path):
 
 
 def test_viz_function_bodies_fit_in_sixty_lines():
-    long = []
-    for path in PACKAGE.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                first = node.body[1 if ast.get_docstring(node) else 0].lineno
-                if node.end_lineno - first + 1 > 60:
-                    long.append(f"{path.name}:{node.name}")
-    assert long == []
+    assert long_functions("viz") == []
 
 
 def test_explain_reads_the_engines_own_reverse_sweep(monkeypatch):

@@ -20,7 +20,7 @@ from autograd import Value, parse
 
 from .explorer_svg import with_layout
 from .replay import replay
-from .server import HTTPError, LocalServer, Request, Response
+from .server import HTTPError, LocalServer, Request, Response, ServedApp
 from .snapshot import GraphTooBigError, snapshot
 from .walk import graph_order
 
@@ -135,7 +135,7 @@ class Answers:
         return with_layout(snap, query.get("have"))
 
 
-class ExplorerServer:
+class ExplorerServer(ServedApp):
     """The explorer's server: a page at ``/`` and ``/api/snapshot``; ``url`` to open, ``close()`` to stop.
 
     >>> ex = ExplorerServer("x**2", {"x": 3.0}).start()
@@ -151,20 +151,6 @@ class ExplorerServer:
         self.server = LocalServer(port)
         self.server.add_route("/", self._page)
         self.server.add_route("/api/snapshot", self._snapshot)
-
-    @property
-    def url(self) -> str:
-        """The page's address with its token."""
-        return self.server.url
-
-    def start(self) -> "ExplorerServer":
-        """Serve from a background thread (notebooks, tests)."""
-        self.server.start()
-        return self
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.server.close()
 
     def answer(self, query: dict[str, str]) -> dict[str, Any]:
         """The snapshot for one request's query (what ``/api/snapshot`` sends)."""

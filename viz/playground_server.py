@@ -28,12 +28,12 @@ from .explorer_svg import with_layout
 from .playground_config import check_config
 from .playground_player import Player
 from .playground_session import TrainingSession
-from .server import HTTPError, LocalServer, Request, Response
+from .server import HTTPError, LocalServer, Request, Response, ServedApp
 
 MAX_STEPS_PER_REQUEST = 1000
 
 
-class Playground:
+class Playground(ServedApp):
     """A ``TrainingSession`` with its background ``Player`` and a ``LocalServer`` answering the JSON API.
 
     >>> pg = Playground({"points": 40, "hidden": [2]}).start()
@@ -61,19 +61,10 @@ class Playground:
         for path, (handler, methods) in routes.items():
             self.server.add_route(path, handler, methods)
 
-    @property
-    def url(self) -> str:
-        """The page's address with its token."""
-        return self.server.url
-
-    def start(self) -> "Playground":
-        """Serve from a background thread; ``close()`` stops serving and training."""
-        self.server.start()
-        return self
-
     def close(self) -> None:
+        """Stop training and serving."""
         self.player.close()
-        self.server.close()
+        super().close()
 
     def state(self, pictures: bool = True) -> dict[str, Any]:
         """The session's state plus whether the background trainer is playing."""

@@ -184,6 +184,34 @@ class LocalServer:
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
 
+class ServedApp:
+    """A page and its API on one ``LocalServer`` (kept in ``self.server``): the explorer and the playground.
+
+    Subclasses register their routes on ``self.server``; this gives them ``url``, ``start`` and ``close``.
+
+    >>> app = ServedApp(); app.server = LocalServer()
+    >>> app.start().url.startswith("http://127.0.0.1:")
+    True
+    >>> app.close()
+    """
+
+    server: LocalServer
+
+    @property
+    def url(self) -> str:
+        """The page's address with its token."""
+        return self.server.url
+
+    def start(self):
+        """Serve from a background thread (notebooks, tests); ``close()`` stops."""
+        self.server.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving and free the port."""
+        self.server.close()
+
+
 def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         timeout = 15                     # a client that stalls mid-request loses its thread after this
