@@ -21,7 +21,7 @@ from nn.optim import SGD
 
 
 def expression_tour(out: Path) -> None:
-    print("1. An expression: J = cos(sin(x²) + 3x²) at x = 2 (the backpropagation tutorial's backprop example)\n")
+    print("1. An expression: J = cos(sin(x²) + 3x²) at x = 2 (the backpropagation tutorial's closing exercise)\n")
     J = parse("cos(sin(x**2) + 3*x**2)").evaluate(x=2.0)
     J.label = "J"
     J.backward()
