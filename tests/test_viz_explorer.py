@@ -242,3 +242,28 @@ def test_the_layout_addresses_every_node_op_and_edge_by_id():
     operand_edges = sorted((str(p), str(n["id"])) for n in snap["nodes"] for p in n["parents"])
     assert sorted(e for e in edges if e[0] != e[1]) == operand_edges
     assert root.find(f".//{ns}title") is None  # no native tooltips: the page has its own
+
+
+def test_a_layout_that_takes_too_long_gives_live_numbers_and_a_note_not_a_hang(monkeypatch):
+    from viz import explorer_svg
+    from viz.snapshot import snapshot
+
+    def too_slow(source, fmt, dpi=None, *, timeout=None):
+        assert timeout == explorer_svg.LAYOUT_SECONDS  # the layout is bounded, not the default 120 s
+        raise RuntimeError(f"dot was still rendering json0 after {timeout:g} seconds and was stopped")
+
+    monkeypatch.setattr(explorer_svg, "render", too_slow)
+    x = Value(0.25, label="slow_layout_x")
+    first = explorer_svg.with_layout(snapshot(x.sin().cos()))
+    assert first["svg"] is None and "took too long" in first["svg_note"]
+    again = explorer_svg.with_layout(snapshot(Value(0.5, label="slow_layout_x").sin().cos()))
+    assert again["svg"] is None and again["svg_note"] == first["svg_note"]  # remembered, not re-run
+
+
+def test_a_graph_over_the_drawing_limit_says_so(monkeypatch):
+    from viz import explorer_svg
+    from viz.snapshot import snapshot
+
+    monkeypatch.setattr(explorer_svg, "MAX_LAYOUT_NODES", 2)
+    snap = explorer_svg.with_layout(snapshot(Value(1.0, label="over_limit_x").exp().sin()))
+    assert snap["svg"] is None and "too many to draw (at most 2)" in snap["svg_note"]

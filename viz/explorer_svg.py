@@ -18,11 +18,14 @@ from typing import Any
 from .renderer import render
 
 MAX_LAYOUT_NODES = 2_000  # graphviz takes seconds beyond this, and nobody reads such a picture
+# A layout slower than this (graphviz-pure on a wide fan-out graph can take minutes) is given up: the page
+# then shows its live numbers without a picture instead of waiting.
+LAYOUT_SECONDS = 20.0
 CARD_HEIGHT = 50.0        # points: name, data and grad rows
 _CHAR = 6.6               # a character's width at the cards' 11px font, in points (approximate)
 
 
-_cache: OrderedDict[str, str | None] = OrderedDict()  # structure key → svg (None: too big to draw)
+_cache: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()  # structure key → (svg, why none)
 _cache_lock = threading.Lock()
 
 
@@ -40,17 +43,27 @@ def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]
     if have == key:
         return snap
     with _cache_lock:
-        svg = _cache.get(key, "")
-    if svg == "":
-        svg = layout_svg(snap) if len(snap["nodes"]) <= MAX_LAYOUT_NODES else None
+        laid = _cache.get(key)
+    if laid is None:
+        laid = _laid_out(snap)
         with _cache_lock:
-            _cache[key] = svg
+            _cache[key] = laid
             while len(_cache) > 32:  # the few graphs a learner moves between
                 _cache.popitem(last=False)
-    snap["svg"] = svg
-    if svg is None:
-        snap["svg_note"] = f"{len(snap['nodes'])} nodes: too many to draw (at most {MAX_LAYOUT_NODES})"
+    snap["svg"], note = laid
+    if note is not None:
+        snap["svg_note"] = note
     return snap
+
+
+def _laid_out(snap: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(svg, None), or (None, why not) for a graph too big or too slow to lay out."""
+    if len(snap["nodes"]) > MAX_LAYOUT_NODES:
+        return None, f"{len(snap['nodes'])} nodes: too many to draw (at most {MAX_LAYOUT_NODES})"
+    try:
+        return layout_svg(snap), None
+    except RuntimeError as exc:  # the renderer's time limit
+        return None, f"{len(snap['nodes'])} nodes: laying the graph out took too long ({exc})"
 
 
 def layout_svg(snap: dict[str, Any]) -> str:
@@ -65,7 +78,7 @@ def layout_svg(snap: dict[str, Any]) -> str:
     nodes = snap["nodes"]
     if len(nodes) > MAX_LAYOUT_NODES:
         raise ValueError(f"this graph has {len(nodes)} nodes; the explorer draws at most {MAX_LAYOUT_NODES}")
-    placed = json.loads(render(_dot(nodes), "json0"))
+    placed = json.loads(render(_dot(nodes), "json0", timeout=LAYOUT_SECONDS))
     boxes = {o["name"]: _box(o) for o in placed.get("objects", [])}
     width, height = (float(t) for t in placed["bb"].split(",")[2:])
     names = [o["name"] for o in placed.get("objects", [])]
