@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import threading
 from importlib import resources
 from typing import Any, Sequence
@@ -20,22 +19,12 @@ from autograd import Value, parse
 
 from .explorer_svg import with_layout
 from .replay import replay
-from .server import HTTPError, LocalServer, Request, Response, ServedApp
+from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite_number
 from .snapshot import GraphTooBigError, snapshot
 from .walk import graph_order
 
 RESERVED = frozenset({"expr", "target", "have", "steps", "token"})  # query names that are not variables
 DEFAULT_VALUE = 1.0  # a variable the request gives no value for (a name just typed into the expression)
-
-
-def _number(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise HTTPError(400, f"{name} must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise HTTPError(400, f"{name} must be a finite number, got {text!r}")
-    return value
 
 
 class ExpressionSource:
@@ -57,7 +46,7 @@ class ExpressionSource:
         clash = RESERVED.intersection(expression.variables)
         if clash:
             raise HTTPError(400, f"{', '.join(sorted(clash))} cannot be a variable name here (it names a setting)")
-        values = {name: _number(name, query[name]) if name in query else self.values.get(name, DEFAULT_VALUE)
+        values = {name: finite_number(name, query[name]) if name in query else self.values.get(name, DEFAULT_VALUE)
                   for name in expression.variables}
         try:
             output = expression.evaluate(**values)
@@ -81,7 +70,7 @@ class GraphSource:
     def build(self, query: dict[str, str]) -> tuple[Value, None]:
         if "expr" in query:
             raise HTTPError(400, "this explorer shows a graph built in Python; its expression cannot be edited")
-        new = {self.leaves[name]: _number(name, text) for name, text in query.items() if name in self.leaves}
+        new = {self.leaves[name]: finite_number(name, text) for name, text in query.items() if name in self.leaves}
         try:
             replay(self.order, new)
         except ValueError as exc:
@@ -94,7 +83,7 @@ def _target(output: Value, text: str | None) -> Value | None:
     if text is None:
         return None
     order = graph_order([output])
-    tid = _number("target", text)
+    tid = finite_number("target", text)
     if not (tid == int(tid) and 0 <= tid < len(order)):
         raise HTTPError(400, f"target must be a node id from 0 to {len(order) - 1}, got {text!r}")
     return order[int(tid)]

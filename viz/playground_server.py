@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import webbrowser
@@ -28,7 +27,7 @@ from .explorer_svg import with_layout
 from .playground_config import check_config
 from .playground_player import Player
 from .playground_session import TrainingSession
-from .server import HTTPError, LocalServer, Request, Response, ServedApp
+from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite_number
 
 MAX_STEPS_PER_REQUEST = 1000
 
@@ -110,7 +109,7 @@ class Playground(ServedApp):
         numbers = {name: _whole(name, query.get(name, default)) for name, default in
                    (("layer", None), ("index", None), ("sample", "0"))}
         # The explorer view asks again with x1=..., x2=... when its sliders move: the neuron at that point.
-        at = {name: _finite(name, query[name]) for name in ("x1", "x2") if name in query}
+        at = {name: finite_number(name, query[name]) for name in ("x1", "x2") if name in query}
         target = _whole("target", query["target"]) if "target" in query else None
         try:
             snap = self.session.neuron_graph(**numbers, split=query.get("split", "train"), at=at, target=target,
@@ -139,16 +138,6 @@ def _whole(name: str, text: str | None) -> int:
         return int(text)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise HTTPError(400, f"{name} must be a whole number, got {text!r}") from None
-
-
-def _finite(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise HTTPError(400, f"{name} must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise HTTPError(400, f"{name} must be a finite number, got {text!r}")
-    return value
 
 
 def _static(name: str, missing: str | None = None) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import secrets
 import sys
 import threading
@@ -182,6 +183,25 @@ class LocalServer:
     def token_matches(self, given: str | None) -> bool:
         """Constant-time comparison, so timing reveals nothing about the token."""
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
+
+
+def finite_number(name: str, text: str) -> float:
+    """A query parameter as a finite float, or a 400 naming it.
+
+    >>> finite_number("x", "2.5")
+    2.5
+    >>> finite_number("x", "nan")
+    Traceback (most recent call last):
+    ...
+    viz.server.HTTPError: x must be a finite number, got 'nan'
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise HTTPError(400, f"{name} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise HTTPError(400, f"{name} must be a finite number, got {text!r}")
+    return value
 
 
 class ServedApp:
