@@ -1,8 +1,9 @@
 """The public reverse-mode API: ``backward`` (into ``.grad``), ``grad`` (returned), ``reverse_sweep``
 (node by node, for views that show the chain rule at work) and ``local_gradients``.
 
-All of them run the one sweep of ``autograd.sweep`` over the op table's rules, so every view of a
-reverse pass agrees with ``backward`` by construction; none knows an op by name.
+All of them run the one loop of ``autograd.sweep`` (``propagate``) over the op table's rules, adding
+into the same ``.grad`` slots in the same order, so every view of a reverse pass agrees with
+``backward`` by construction; none knows an op by name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from . import float_math as _fm
 from . import functional as _functional
 from .grad_mode import enable_grad
-from .sweep import WALK_LOCK, contributions, sweep, undefined_gradient, walk
+from .sweep import WALK_LOCK, contributions, parents_of, sweep, undefined_gradient, walk
 from .value import Value, as_float
 
 
@@ -67,10 +68,24 @@ def reverse_sweep(output: Value, grad: float = 1.0) -> Iterator[SweepStep]:
     if not isinstance(output, Value):
         raise TypeError(f"reverse_sweep needs a Value, got {type(output).__name__}: {output!r}")
     seed = as_float(grad, "reverse_sweep's grad")
-    with WALK_LOCK:
-        inner, _leaves = walk(output)
-    for node, g, sent in sweep(inner, output, seed):
+    steps: list[tuple] = []
+    leaves = sweep(output, seed, _leaves_first_reached(output, steps), record=steps.append)
+    for node, g, sent in steps:
         yield SweepStep(node, g, sent)
+    for leaf, g in leaves:
+        yield SweepStep(leaf, g, ())
+
+
+def _leaves_first_reached(output: Value, steps: list[tuple]) -> Any:
+    """A ``read`` for ``sweep``: each leaf with its gradient, in the order gradients first reached them."""
+
+    def read(inner: list, leaves: list) -> list[tuple[Value, float]]:
+        if not inner:
+            return [(output, output.grad)]
+        reached = dict.fromkeys(p for node, _, _ in steps for p in parents_of(node) if p._a is None)
+        return [(leaf, leaf.grad) for leaf in reached]
+
+    return read
 
 
 def grad(
@@ -99,14 +114,15 @@ def grad(
     wanted = [inputs] if single else list(_check_inputs(inputs))
     if not isinstance(output, Value):
         raise TypeError(f"grad needs a Value as output, got {type(output).__name__}: {output!r}")
-    with WALK_LOCK:
-        inner, _leaves = walk(output)
+    def read(inner: list, leaves: list) -> dict[Value, Any]:
+        wanted_here = set(wanted)
+        return {v: v.grad for nodes in (inner, leaves) for v in nodes if v in wanted_here}
+
     if create_graph:
-        seed: Any = Value(as_float(grad_output, "grad_output"))
         with enable_grad():
-            found = {node: g for node, g, _ in sweep(inner, output, seed, _functional, symbolic=True)}
+            found = sweep(output, Value(as_float(grad_output, "grad_output")), read, _functional, symbolic=True)
     else:
-        found = {node: g for node, g, _ in sweep(inner, output, as_float(grad_output, "grad_output"))}
+        found = sweep(output, as_float(grad_output, "grad_output"), read)
     results = []
     for i, x in enumerate(wanted):
         if x in found:

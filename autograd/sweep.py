@@ -1,20 +1,21 @@
 """The graph walk and the reverse sweep every gradient computation runs: the engine's core loop.
 
-``walk`` orders a graph (iteratively, so depth is limited only by memory); ``sweep`` applies the op
-table's rules node by node in reverse order, yielding each node's upstream gradient and the
-contributions it sends to its parents; ``backward_into_grads`` is the same sweep fused into ``.grad``
-for speed. Nothing here knows an op by name. This module needs no ``Value`` import: ``value`` and
-``backprop`` build on it.
+``walk`` orders a graph (iteratively, so depth is limited only by memory); ``propagate`` is the one
+reverse sweep: it applies the op table's rules node by node in reverse order, adding each node's
+contributions to its parents' ``.grad``. ``backward_into_grads`` keeps what it leaves in ``.grad``
+(``backward``); ``sweep`` reads it and restores every ``.grad`` (``grad``, ``reverse_sweep``, and
+through them every view). Nothing here knows an op by name. This module needs no ``Value`` import:
+``value`` and ``backprop`` build on it.
 
-Thread safety: a walk marks nodes in their shared ``_mark`` slot, so walks hold ``WALK_LOCK``;
-``backward_into_grads`` holds it for its whole pass too, so two threads' backward calls on one
-graph never interleave their sums.
+Thread safety: a walk marks nodes in their shared ``_mark`` slot and a sweep uses their ``.grad``
+slots, so both hold ``WALK_LOCK`` for the whole pass: two threads' passes over one graph never
+interleave their sums.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterator
+from typing import Any, Callable
 
 from . import float_math as _fm
 
@@ -22,14 +23,14 @@ from . import float_math as _fm
 WALK_LOCK = threading.RLock()
 
 
-def walk(root: Any, saved: list | None = None) -> tuple[list, list]:
+def walk(root: Any, saved: list | None = None, zero: Any = 0.0) -> tuple[list, list]:
     """What ``root`` depends on: (non-leaf nodes, each after all of its parents; the leaves).
 
     A post-order depth-first walk with an explicit stack. Visited nodes are marked in their ``_mark``
     slot with a marker object made fresh for each walk, so no reset pass is needed and no set of
     visited nodes (whose lookups miss the cache on big graphs) is kept. Callers hold ``WALK_LOCK``.
-    With a ``saved`` list, each non-leaf node's ``.grad`` is appended to it and set to 0 as the walk
-    closes the node (backward's reset, done while the node is in the cache anyway).
+    With a ``saved`` list, each non-leaf node's ``.grad`` is appended to it and set to ``zero`` as the
+    walk closes the node (the sweep's reset, done while the node is in the cache anyway).
     """
     opened, done = object(), object()
     inner: list = []
@@ -46,7 +47,7 @@ def walk(root: Any, saved: list | None = None) -> tuple[list, list]:
             keep(node)
             if save is not None:
                 save(node.grad)
-                node.grad = 0.0
+                node.grad = zero
         elif mark is done:  # pushed twice: reached from two children before it was closed
             pop()
         else:
@@ -97,66 +98,82 @@ def undefined_gradient(node: Any, exc: Exception) -> ValueError:
     )
 
 
-def sweep(inner: list, root: Any, seed: Any, m: Any = _fm, symbolic: bool = False) -> Iterator[tuple]:
-    """(node, upstream gradient, contributions) for each node of ``inner`` in reverse order, then
-    (leaf, gradient, ()) for each leaf, in the order gradients first reached them. ``inner`` comes
-    from ``walk(root)``; with ``symbolic`` the rules run on the parent Values (``m`` = functional).
+class _NoGradientYet:
+    """What a symbolic sweep starts each ``.grad`` at: adding a Value to it gives that Value, so a
+    node's first contribution is kept as it is instead of becoming a new ``0 + g`` node."""
 
-    Each node's gradient is the sum of its children's contributions, added in the order they are
-    sent (the order ``backward_into_grads`` adds them in, so both give the same bits).
+    __slots__ = ()
+
+    def __add__(self, other: Any) -> Any:
+        return other
+
+    __radd__ = __add__
+
+
+NO_GRADIENT_YET = _NoGradientYet()
+
+
+def propagate(inner: list, m: Any = _fm, symbolic: bool = False, record: Any = None) -> None:
+    """THE reverse sweep: each node of ``inner`` in reverse order (``inner[-1]``, the root, first) adds
+    the contributions its rule sends to its parents' ``.grad``, in parent order. Every gradient
+    computation runs this loop: ``backward`` keeps the result, the others read it and restore.
+
+    A node's ``.grad`` is final when it is reached (every child came before it). ``record``, if
+    given, is called with ``(node, grad, contributions)`` per node; with ``symbolic`` the rules run on
+    the parent Values (``m`` = functional), so gradients are Values. When neither is asked for, a
+    one- or two-operand node takes the fast path: the same rule call and the same additions with
+    slot reads instead of a tuple and a loop (what makes ``backward`` fast; benchmarks/engine.py).
     """
-    grads: dict[Any, Any] = {root: seed}
-    get = grads.get
-    node = root
+    general = symbolic or record is not None
+    node = None
     try:
         for node in reversed(inner):
-            g = grads[node]
-            sent = tuple(contributions(node, g, m, symbolic))
-            for p, pg in zip(parents_of(node), sent):
-                previous = get(p)
-                grads[p] = pg if previous is None else previous + pg
-            yield node, g, sent
+            a = node._a
+            if general or type(a) is tuple:
+                g = node.grad
+                sent = tuple(contributions(node, g, m, symbolic))
+                for p, pg in zip(parents_of(node), sent):
+                    p.grad += pg
+                if record is not None:
+                    record((node, g, sent))
+                continue
+            b = node._b
+            if b is None:
+                a.grad += node.op.vjp(m, node.grad, node.data, node.op_arg, a.data)[0]
+            else:
+                ga, gb = node.op.vjp(m, node.grad, node.data, node.op_arg, a.data, b.data)
+                a.grad += ga
+                b.grad += gb
     except (ArithmeticError, ValueError) as exc:
         raise undefined_gradient(node, exc) from exc
-    # Leaves last: every leaf's gradient is complete once no inner node is left.
-    for node, g in grads.items():
-        if node._a is None:
-            yield node, g, ()
+
+
+def _start(root: Any, seed: Any, zero: Any) -> tuple[list, list, list, list]:
+    """Walk ``root``'s graph, saving every ``.grad`` and setting it to ``zero``, then seed the root.
+    Returns (inner nodes, leaves, their saved gradients: inner's, leaves')."""
+    saved_inner: list = []
+    inner, leaves = walk(root, saved_inner, zero)
+    saved_leaves = [node.grad for node in leaves]
+    for node in leaves:
+        node.grad = zero
+    root.grad = seed
+    return inner, leaves, saved_inner, saved_leaves
+
+
+def _restore(nodes: list, saved: list) -> None:
+    for node, before in zip(nodes, saved):
+        node.grad = before
 
 
 def backward_into_grads(root: Any, seed: float) -> None:
-    """The sweep written into ``.grad``: leaves gain d(root)/d(leaf), inner nodes get theirs afresh.
+    """``propagate`` kept in ``.grad``: leaves gain d(root)/d(leaf), inner nodes get theirs afresh.
 
     All or nothing: if a rule fails or a leaf's gradient is not finite, every ``.grad`` is restored.
-    The loop is ``sweep`` inlined for binary and unary nodes (slot reads and ``+=`` on ``.grad``
-    instead of a generator and a dict: 2.5× faster, measured with benchmarks/engine.py).
     """
     with WALK_LOCK:
-        saved_inner: list[float] = []
-        inner, leaves = walk(root, saved_inner)
-        saved_leaves = [node.grad for node in leaves]
-        for node in leaves:
-            node.grad = 0.0
-        root.grad = seed
-        m = _fm
-        node = root
+        inner, leaves, saved_inner, saved_leaves = _start(root, seed, 0.0)
         try:
-            try:
-                for node in reversed(inner):
-                    a = node._a
-                    if type(a) is tuple:
-                        for p, pg in zip(a, node.op.vjp(m, node.grad, node.data, node.op_arg, *[p.data for p in a])):
-                            p.grad += pg
-                        continue
-                    b = node._b
-                    if b is None:
-                        a.grad += node.op.vjp(m, node.grad, node.data, node.op_arg, a.data)[0]
-                    else:
-                        ga, gb = node.op.vjp(m, node.grad, node.data, node.op_arg, a.data, b.data)
-                        a.grad += ga
-                        b.grad += gb
-            except (ArithmeticError, ValueError) as exc:
-                raise undefined_gradient(node, exc) from exc
+            propagate(inner)
             for node, before in zip(leaves, saved_leaves):
                 total = before + node.grad
                 if total - total:  # inf or nan: say so now instead of letting it spread through training
@@ -164,11 +181,28 @@ def backward_into_grads(root: Any, seed: float) -> None:
                                      f"{_describe(node)}; no .grad was changed")
                 node.grad = total
         except BaseException:
-            for node, before in zip(leaves, saved_leaves):
-                node.grad = before
-            for node, before in zip(inner, saved_inner):
-                node.grad = before
+            _restore(leaves, saved_leaves)
+            _restore(inner, saved_inner)
             raise
+
+
+def sweep(root: Any, seed: Any, read: Callable[[list, list], Any], m: Any = _fm, symbolic: bool = False,
+          record: Any = None) -> Any:
+    """``propagate`` from ``root`` without keeping anything: ``read(inner, leaves)`` runs while every
+    node's gradient is in its ``.grad``, then every ``.grad`` is restored; returns what ``read`` returned.
+
+    The same loop, the same additions in the same order as ``backward_into_grads``, so whatever is
+    read here equals what ``backward`` stores, to the last bit (the sign of a zero included).
+    """
+    with WALK_LOCK:
+        zero = NO_GRADIENT_YET if symbolic else 0.0
+        inner, leaves, saved_inner, saved_leaves = _start(root, seed, zero)
+        try:
+            propagate(inner, m, symbolic, record)
+            return read(inner, leaves)
+        finally:
+            _restore(leaves, saved_leaves)
+            _restore(inner, saved_inner)
 
 
 def _describe(node: Any) -> str:

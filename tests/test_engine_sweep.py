@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -64,3 +65,55 @@ def test_sweep_of_a_leaf_is_the_seed_alone_and_bad_input_is_refused() -> None:
         list(reverse_sweep(1.0))
     with pytest.raises(ValueError, match="undefined or infinite"):
         list(reverse_sweep(Value(0.0).sqrt()))
+
+
+def test_sweep_and_backward_agree_on_the_sign_of_a_zero_gradient() -> None:
+    # d(a*b)/db = a = -0.0: one loop adds it to a fresh 0.0 for every caller, so all give +0.0.
+    a, b = Value(-0.0, label="a"), Value(2.0, label="b")
+    out = a * b
+    swept = {s.node: s.grad for s in reverse_sweep(out)}
+    (from_grad,) = autograd.grad(out, [b])
+    out.backward()
+    assert math.copysign(1.0, swept[b]) == math.copysign(1.0, from_grad) == math.copysign(1.0, b.grad) == 1.0
+
+
+def test_backward_grad_and_the_sweep_all_run_the_one_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    real = autograd.sweep.propagate
+
+    def counting(inner, m=autograd.float_math, symbolic=False, record=None):
+        calls.append(symbolic)
+        return real(inner, m, symbolic, record)
+
+    monkeypatch.setattr(autograd.sweep, "propagate", counting)
+    leaves, out = random_graph(1)
+    out.backward()
+    autograd.grad(out, leaves, allow_unused=True)
+    autograd.grad(out, leaves, create_graph=True, allow_unused=True)
+    list(reverse_sweep(out))
+    assert calls == [False, False, True, False]
+
+
+def test_a_sweep_leaves_every_grad_as_it_found_it_even_when_a_rule_fails() -> None:
+    leaves, out = random_graph(2)
+    out.backward()
+    before = {v: v.grad for v in topological_order(out)}
+    list(reverse_sweep(out, grad=3.0))
+    autograd.grad(out, leaves, create_graph=True, allow_unused=True)
+    assert {v: v.grad for v in topological_order(out)} == before
+    x = Value(0.0)
+    x.grad = 4.0
+    bad = x.sqrt() * 2
+    bad.grad = 7.0
+    with pytest.raises(ValueError, match="undefined or infinite"):
+        list(reverse_sweep(bad))
+    assert (x.grad, bad.grad) == (4.0, 7.0)
+
+
+def test_create_graph_keeps_a_first_contribution_as_it_is() -> None:
+    # No `0 + g` node: the derivative of exp(x) is exactly the rule's one product, seed × exp(x).
+    x = Value(0.5)
+    y = x.exp()
+    dy = autograd.grad(y, x, create_graph=True)
+    assert dy.op.name == "mul" and y in dy.parents
+    assert [v.op.name for v in topological_order(dy) if v.op] == ["exp", "mul"]
