@@ -222,3 +222,36 @@ def test_the_screenshot_example_writes_both_pictures(tmp_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert width == 1360 and height > 400  # the window is 1360×720; the page gets what the browser leaves
+
+
+def transform(driver):
+    """The graph's pan and zoom as the page applies it: (x, y, scale) read from the stage's CSS transform."""
+    import re
+
+    style = driver.find_element(By.CSS_SELECTOR, ".vg-stage").get_attribute("style")
+    x, y, k = re.search(r"translate\((-?[\d.e+-]+)px, (-?[\d.e+-]+)px\) scale\(([\d.e+-]+)\)", style).groups()
+    return float(x), float(y), float(k)
+
+
+def test_zooming_and_panning_move_the_graph_and_nodes_stay_clickable(page):
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    canvas = page.find_element(By.CSS_SELECTOR, ".vg-canvas")
+    wait(page, lambda d: transform(d)[2] != 1)  # fitted to the canvas
+    x0, y0, k0 = transform(page)
+    ActionChains(page).scroll_from_origin(ScrollOrigin.from_element(canvas), 0, -120).perform()  # wheel up: zoom in
+    wait(page, lambda d: transform(d)[2] > k0)
+    assert transform(page)[2] == pytest.approx(k0 * 1.12, rel=1e-4)  # CSS keeps 6 digits
+    x1, y1, k1 = transform(page)
+    width, height = canvas.size["width"], canvas.size["height"]
+    ActionChains(page).move_to_element_with_offset(canvas, -width // 2 + 12, height // 2 - 12).click_and_hold() \
+        .move_by_offset(60, -40).release().perform()  # drag an empty corner: pan
+    x2, y2, k2 = transform(page)
+    assert (x2 - x1, y2 - y1, k2) == (pytest.approx(60, abs=1), pytest.approx(-40, abs=1), k1)
+    page.find_element(By.CSS_SELECTOR, '.vg-zoom button[title="zoom out"]').click()
+    assert transform(page)[2] == pytest.approx(k1 * 0.8, rel=1e-4)
+    page.find_element(By.CSS_SELECTOR, 'g[data-name="b"]').click()  # still where the pointer finds it
+    wait(page, lambda d: "b = sin(a)" in d.find_element(By.CSS_SELECTOR, ".vg-panel").text)
+    page.find_element(By.CSS_SELECTOR, '.vg-zoom button[title="fit the graph"]').click()
+    assert transform(page) == (pytest.approx(x0, abs=0.01), pytest.approx(y0, abs=0.01), pytest.approx(k0, rel=1e-4))
+    no_console_errors(page)

@@ -2,8 +2,10 @@
 and gradient change. The Python engine does all the math; the page (``viz/static``) only shows snapshots.
 
 API (every request needs the ``token`` from the printed URL):
-``GET /api/snapshot?expr=...&x=3[&target=ID][&steps=1][&have=STRUCTURE]`` → the snapshot, plus ``svg``
-when its structure differs from ``have``; a bad expression or value is 400 with the parser's caret message.
+``GET /api/snapshot?expr=...&x=3[&target=ID][&steps=1][&fold=LEVEL][&open=KEY,KEY][&have=LAYOUT]`` → the
+snapshot, plus ``svg`` when its picture (``layout``: structure and fold state) differs from ``have``; a bad
+expression or value is 400 with the parser's caret message. ``fold`` is ``none``, ``neuron``, ``layer`` or
+``auto`` (the default: a big graph built with ``nn`` starts folded); ``open`` lists groups shown opened.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite
 from .snapshot import GraphTooBigError, snapshot
 from .walk import graph_order
 
-RESERVED = frozenset({"expr", "target", "have", "steps", "token"})  # query names that are not variables
+RESERVED = frozenset({"expr", "target", "have", "steps", "token", "fold", "open"})  # query names that are not variables
 DEFAULT_VALUE = 1.0  # a variable the request gives no value for (a name just typed into the expression)
 
 
@@ -89,6 +91,14 @@ def _target(output: Value, text: str | None) -> Value | None:
     return order[int(tid)]
 
 
+def _fold_state(query: dict[str, str]) -> tuple[str, list[str]]:
+    """The fold level (default ``auto``) and the opened groups a request asks for."""
+    fold = query.get("fold", "auto")
+    if fold not in ("none", "neuron", "layer", "auto"):
+        raise HTTPError(400, f"fold must be none, neuron, layer or auto, got {fold!r}")
+    return fold, [key for key in query.get("open", "").split(",") if key]
+
+
 class Answers:
     """The explorer's answers, without a server: a graph source (an expression, or a graph built in Python)
     answering queries with snapshots. The page's ``/api/snapshot`` and the Jupyter widget both use it.
@@ -113,8 +123,9 @@ class Answers:
         with self.source.lock:
             output, text = self.source.build(query)
             target = _target(output, query.get("target"))
+            fold, expanded = _fold_state(query)
             try:
-                snap = snapshot(output, target=target, steps=query.get("steps") == "1")
+                snap = snapshot(output, target=target, steps=query.get("steps") == "1", fold=fold, expanded=expanded)
             except GraphTooBigError as exc:
                 raise HTTPError(400, str(exc)) from None
             except ValueError as exc:  # a local derivative undefined here (sqrt at 0)

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from html import escape
 from typing import Any
 
+from .grouping import in_order
 from .renderer import render
 
 MAX_LAYOUT_NODES = 2_000  # graphviz takes seconds beyond this, and nobody reads such a picture
@@ -30,8 +31,9 @@ _cache_lock = threading.Lock()
 
 
 def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]:
-    """Add ``svg`` to a snapshot whose structure differs from ``have`` (the one a view already shows),
-    as every live view's server answers; layouts are kept for the last 32 structures.
+    """Add ``svg`` to a snapshot whose picture differs from ``have`` (the one a view already shows),
+    as every live view's server answers; layouts are kept for the last 32 pictures. A picture is one
+    structure in one fold state (the snapshot's ``layout`` key; its ``structure`` when nothing folds).
 
     >>> from autograd import Value
     >>> from viz.snapshot import snapshot
@@ -39,7 +41,7 @@ def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]
     >>> snap["svg"].startswith("<svg"), "svg" in with_layout(snapshot(Value(3.0, label="x").sin()), snap["structure"])
     (True, False)
     """
-    key = snap["structure"]
+    key = snap.get("layout", snap["structure"])
     if have == key:
         return snap
     with _cache_lock:
@@ -48,7 +50,7 @@ def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]
         laid = _laid_out(snap)
         with _cache_lock:
             _cache[key] = laid
-            while len(_cache) > 32:  # the few graphs a learner moves between
+            while len(_cache) > 32:  # the few graphs and fold states a learner moves between
                 _cache.popitem(last=False)
     snap["svg"], note = laid
     if note is not None:
@@ -58,16 +60,39 @@ def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]
 
 def _laid_out(snap: dict[str, Any]) -> tuple[str | None, str | None]:
     """(svg, None), or (None, why not) for a graph too big or too slow to lay out."""
-    if len(snap["nodes"]) > MAX_LAYOUT_NODES:
-        return None, f"{len(snap['nodes'])} nodes: too many to draw (at most {MAX_LAYOUT_NODES})"
+    count = drawn_count(snap)
+    if count > MAX_LAYOUT_NODES:
+        return None, f"{count} nodes: too many to draw (at most {MAX_LAYOUT_NODES}){_fold_advice(snap)}"
     try:
         return layout_svg(snap), None
     except RuntimeError as exc:  # the renderer's time limit
-        return None, f"{len(snap['nodes'])} nodes: laying the graph out took too long ({exc})"
+        return None, f"{count} nodes: laying the graph out took too long ({exc}){_fold_advice(snap)}"
+
+
+def _fold_advice(snap: dict[str, Any]) -> str:
+    fold = snap.get("fold")
+    if fold is None or fold["level"] == "layer":
+        return ""
+    return "; fold it by " + " or by ".join(level for level in fold["levels"] if level != fold["level"])
+
+
+def folded_ids(snap: dict[str, Any]) -> dict[int, str]:
+    """Node id → the id (``g0``, ``g1``...) of the folded card it is drawn in, for the nodes a fold hides."""
+    fold = snap.get("fold")
+    if fold is None or fold["level"] == "none":
+        return {}
+    return {i: group["id"] for group in fold["groups"] for i in group["members"]}
+
+
+def drawn_count(snap: dict[str, Any]) -> int:
+    """How many cards (a value's, or a folded group's) the picture of a snapshot has."""
+    hidden = folded_ids(snap)
+    groups = snap["fold"]["groups"] if hidden else []
+    return len(groups) + len(snap["nodes"]) - len(hidden)
 
 
 def layout_svg(snap: dict[str, Any]) -> str:
-    """The SVG for a snapshot's structure; the number texts are empty until a view fills them in.
+    """The SVG for a snapshot's structure in its fold state; number texts are empty until a view fills them in.
 
     >>> from autograd import Value
     >>> from viz.snapshot import snapshot
@@ -76,42 +101,80 @@ def layout_svg(snap: dict[str, Any]) -> str:
     True
     """
     nodes = snap["nodes"]
-    if len(nodes) > MAX_LAYOUT_NODES:
-        raise ValueError(f"this graph has {len(nodes)} nodes; the explorer draws at most {MAX_LAYOUT_NODES}")
-    placed = json.loads(render(_dot(nodes), "json0", timeout=LAYOUT_SECONDS))
-    boxes = {o["name"]: _box(o) for o in placed.get("objects", [])}
+    if drawn_count(snap) > MAX_LAYOUT_NODES:
+        raise ValueError(f"this graph has {drawn_count(snap)} nodes to draw; the explorer draws at most {MAX_LAYOUT_NODES}")
+    hidden = folded_ids(snap)
+    groups = snap["fold"]["groups"] if hidden else []
+    placed = json.loads(render(_dot(nodes, hidden, groups), "json0", timeout=LAYOUT_SECONDS))
+    boxes = {o["name"]: _box(o) for o in placed.get("objects", []) if "pos" in o}  # not the rank subgraphs
     width, height = (float(t) for t in placed["bb"].split(",")[2:])
     names = [o["name"] for o in placed.get("objects", [])]
+    edges = [e for e in placed.get("edges", []) if e.get("style") != "invis"]
+    dense = sum(names[e["tail"]][0] == names[e["head"]][0] == "g" for e in edges) > DENSE_EDGES
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="vg-graph" viewBox="0 0 {width:.1f} {height:.1f}" '
-        f'width="{width:.1f}" height="{height:.1f}" data-structure="{escape(snap["structure"])}">',
+        f'width="{width:.1f}" height="{height:.1f}" data-structure="{escape(snap["structure"])}" '
+        f'data-layout="{escape(snap.get("layout", snap["structure"]))}">',
         '<defs><marker id="vg-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" '
         'orient="auto-start-reverse"><path d="M0,0.5 L8,4 L0,7.5 z" class="vg-arrowhead"/></marker></defs>',
         '<g class="vg-edges">',
     ]
-    parts += [_edge(e, names, nodes, height) for e in placed.get("edges", [])]
+    parts += [_edge(e, names, height, dense) for e in edges]
     parts.append('</g><g class="vg-nodes">')
     for n in nodes:
+        if n["id"] in hidden:
+            continue
         if n["op"] is not None:
             parts.append(_op(n, boxes[f"o{n['id']}"], height))
         parts.append(_card(n, boxes[f"v{n['id']}"], height))
+    parts += [folded_card(g, boxes[g["id"]], height) for g in groups]
     parts.append("</g></svg>")
     return "".join(parts)
 
 
-def _dot(nodes: list[dict[str, Any]]) -> str:
-    """Fixed-size boxes (so texts can change without moving anything) wired value → op → value."""
+DENSE_EDGES = 40  # more edges than this between folded cards (16 neurons to 16): drawn thin and translucent
+
+
+def _dot(nodes: list[dict[str, Any]], hidden: dict[int, str], groups: list[dict[str, Any]]) -> str:
+    """Fixed-size boxes (so texts can change without moving anything) wired value → op → value; a
+    folded card takes one edge from each distinct source outside it."""
     lines = ["digraph explorer {", "rankdir=LR; nodesep=0.22; ranksep=0.34; pad=0.2;",
              "node [shape=box, fixedsize=true, label=\"\"]; edge [arrowhead=normal, arrowsize=0.6];"]
+    drawn = {n["id"]: hidden.get(n["id"], f"v{n['id']}") for n in nodes}
+    once: set[tuple[str, str]] = set()
     for n in nodes:
+        head = hidden.get(n["id"]) or (f"o{n['id']}" if n["op"] is not None else None)
+        for p in n["parents"]:
+            tail = drawn[p]
+            if tail == head or (p in hidden and (tail, head) in once):
+                continue
+            once.add((tail, head))
+            lines.append(f"{tail} -> {head};")
+        if n["id"] in hidden:
+            continue
         w, h = card_size(n)
         lines.append(f"v{n['id']} [width={w / 72:.3f}, height={h / 72:.3f}];")
         if n["op"] is not None:
             lines.append(f"o{n['id']} [width={_op_width(n) / 72:.3f}, height={22 / 72:.3f}];")
-            lines += [f"v{p} -> o{n['id']};" for p in n["parents"]]
             lines.append(f"o{n['id']} -> v{n['id']};")
+    for g in groups:
+        w, h = folded_size(g)
+        lines.append(f"{g['id']} [width={w / 72:.3f}, height={h / 72:.3f}];")
+    lines += _sibling_order(groups)
+    if sum(t[0] == h[0] == "g" for t, h in once) > DENSE_EDGES:  # room for a layer-to-layer bundle to fan out
+        lines.append("ranksep=1.3;")
     lines.append("}")
     return "\n".join(lines)
+
+
+def _sibling_order(groups: list[dict[str, Any]]) -> list[str]:
+    """Folded neurons of one layer stand in number order, N1 at the top (the renderer would rotate them)."""
+    siblings: dict[str, list[str]] = {}
+    for g in groups:  # already in number order
+        if g["kind"] == "neuron":
+            siblings.setdefault(g["key"].rsplit(".", 1)[0], []).append(g["id"])
+    lines = [in_order(ids, "LR", framed=False) for ids in siblings.values() if len(ids) > 1]
+    return (["remincross=false;"] if lines else []) + lines
 
 
 def card_size(n: dict[str, Any]) -> tuple[float, float]:
@@ -135,7 +198,7 @@ def _box(obj: dict[str, Any]) -> tuple[float, float, float, float]:
     return x, y, float(obj["width"]) * 72, float(obj["height"]) * 72
 
 
-def _edge(edge: dict[str, Any], names: list[str], nodes: list[dict[str, Any]], height: float) -> str:
+def _edge(edge: dict[str, Any], names: list[str], height: float, dense: bool) -> str:
     tail, head = names[edge["tail"]], names[edge["head"]]
     fields = edge["pos"].split()
     end = None
@@ -151,11 +214,19 @@ def _edge(edge: dict[str, Any], names: list[str], nodes: list[dict[str, Any]], h
                  for a, b, c in zip(curve[0::3], curve[1::3], curve[2::3]))
     if end is not None:
         d += f" L{flip[-1][0]:.1f},{flip[-1][1]:.1f}"
-    if tail.startswith("v"):  # operand edge: value → op of the child
-        attrs = f'data-from="{tail[1:]}" data-to="{head[1:]}"'
-    else:  # op → the value it makes
+    kind = "vg-edge"
+    if tail.startswith("o"):  # op → the value it makes
         attrs = f'data-from="{head[1:]}" data-to="{head[1:]}" data-result="1"'
-    return f'<path class="vg-edge" {attrs} d="{d}" marker-end="url(#vg-arrow)"/>'
+    else:  # operand edge: a value (or folded card) → the op of the child (or a folded card); ids or g-ids
+        attrs = f'data-from="{_end(tail)}" data-to="{_end(head)}"'
+        if dense and tail[0] == head[0] == "g":
+            kind += " vg-dense"
+    return f'<path class="{kind}" {attrs} d="{d}" marker-end="url(#vg-arrow)"/>'
+
+
+def _end(name: str) -> str:
+    """What an edge's end is called in the page: a node's id, or a folded card's ``g`` id."""
+    return name if name.startswith("g") else name[1:]
 
 
 def _op(n: dict[str, Any], box: tuple[float, float, float, float], height: float) -> str:
@@ -182,3 +253,39 @@ def _card(n: dict[str, Any], box: tuple[float, float, float, float], height: flo
         f'<text class="vg-grad" x="{right - 6:.1f}" y="{top + 44:.1f}" text-anchor="end"></text>',
         "</g>",
     ])
+
+
+def folded_size(group: dict[str, Any]) -> tuple[float, float]:
+    """A folded card's (width, height) in points: its name, its detail line and its number rows."""
+    width = max(124.0, _CHAR * len(group["key"]) + 24, 5.6 * len(group["detail"]) + 16)
+    return min(width, 260.0), 28.0 + 16.0 * len(_rows(group)) + 4
+
+
+def _rows(group: dict[str, Any]) -> list[tuple[str, str]]:
+    """A folded card's number rows: (caption, class of the text a view fills in)."""
+    if group["kind"] == "terms":
+        return [("Σ data", "vg-data")]
+    rows = [("data", "vg-data"), ("grad", "vg-grad")] if len(group["outputs"]) == 1 else [("outputs", "vg-count")]
+    if group["params"]:
+        rows.append(("‖∇params‖", "vg-pgrad"))
+    return rows
+
+
+def folded_card(group: dict[str, Any], box: tuple[float, float, float, float], height: float) -> str:
+    """A folded neuron, layer or set of terms: ``g.vg-node.vg-group[data-group][data-name]``, focusable."""
+    x, y, w, h = box
+    top, left, right = height - y - h / 2, x - w / 2, x + w / 2
+    key = escape(group["key"])
+    detail = group["detail"] if len(group["detail"]) <= 44 else group["detail"][:43] + "…"
+    parts = [f'<g class="vg-node vg-group vg-kind-{group["kind"]}" data-group="{group["id"]}" data-name="{key}" '
+             f'tabindex="0" role="button" aria-label="{key}, folded {group["kind"]}: Enter for details, double-click to open">',
+             f'<rect class="vg-card" x="{left:.1f}" y="{top:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6"/>',
+             f'<text class="vg-name" x="{x:.1f}" y="{top + 13:.1f}" text-anchor="middle">{key}</text>',
+             f'<text class="vg-detail" x="{x:.1f}" y="{top + 25:.1f}" text-anchor="middle">{escape(detail)}</text>']
+    for k, (caption, cls) in enumerate(_rows(group)):
+        base = top + 42 + 16 * k
+        fixed = str(len(group["outputs"])) if cls == "vg-count" else ""
+        parts += [f'<text class="vg-caption vg-{cls[3:]}-caption" x="{left + 6:.1f}" y="{base:.1f}">{escape(caption)}</text>',
+                  f'<text class="{cls}" x="{right - 6:.1f}" y="{base:.1f}" text-anchor="end">{fixed}</text>']
+    parts.append("</g>")
+    return "".join(parts)

@@ -2,13 +2,15 @@
 
 ``nn`` tags every Value it creates with a dotted ``group`` such as ``"L1.N3"`` (neuron 3 of layer 1).
 Each prefix of the tag is a frame (``L1`` around ``L1.N3``). Collapsing by ``"neuron"`` folds the
-Values of each two-part tag into one node; by ``"layer"``, the Values of each first part.
+Values of each two-part tag into one node; by ``"layer"``, the Values of each first part. A group named
+in ``expanded`` opens: its Values fold one level deeper (an open layer shows its neurons folded), or
+are drawn one by one (an open neuron).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Iterable
 
 from autograd import Value
 
@@ -49,11 +51,14 @@ class Grouping:
     >>> b = a * 2; b.group = "L1.N1"
     >>> Grouping([a, Value(2.0), b], [b], "neuron", True).drawn_count  # the neuron, and the constant 2
     2
+    >>> Grouping([a, Value(2.0), b], [b], "neuron", True, expanded={"L1.N1"}).drawn_count  # a, 2, b and b's op
+    4
     """
 
     def __init__(self, order: list[Value], outputs: list[Value], collapse: str | None, clusters: bool,
-                 is_param: Callable[[Value], bool] = is_parameter) -> None:
+                 is_param: Callable[[Value], bool] = is_parameter, expanded: Iterable[str] = ()) -> None:
         self.collapse = collapse
+        self.expanded = frozenset(expanded)
         self.is_param = is_param
         self.clusters = clusters
         self._level = _LEVELS.get(collapse or "", 0)
@@ -93,11 +98,16 @@ class Grouping:
         for v in order:
             for p in v.parents:
                 children.setdefault(p, []).append(v)
+        wide = 0  # wide sums met so far: an expanded one keeps the names of the others
         for v in order:
             if v.op is None or v.op.arity is not None or self.key_of(v) is not None:
                 continue
             roots = [p for p in dict.fromkeys(v.parents) if not p.is_leaf and self.key_of(p) is None]
             if len(roots) < FOLD_TERMS_AT:
+                continue
+            wide += 1
+            key = f"{len(roots)} terms" + (f" ({wide})" if wide > 1 else "")
+            if key in self.expanded:
                 continue
             members, stack = set(roots), list(roots)
             while stack:
@@ -105,7 +115,6 @@ class Grouping:
                     if p not in members and self.key_of(p) is None and all(c in members for c in children[p]):
                         members.add(p)
                         stack.append(p)
-            key = f"{len(roots)} terms" + (f" ({len(self.terms) + 1})" if self.terms else "")
             self.terms[key] = v
             self.members[key] = [u for u in order if u in members]
             self._folded.update(dict.fromkeys(members, key))
@@ -120,10 +129,18 @@ class Grouping:
         try:
             return self._key_cache[group]
         except KeyError:
-            parts = group.split(".")
-            key = ".".join(parts[: self._level]) if self._level and len(parts) >= self._level else None
-            self._key_cache[group] = key
+            self._key_cache[group] = key = self._fold_of(group)
             return key
+
+    def _fold_of(self, group: str) -> str | None:
+        """The outermost prefix of ``group``, at the folding level or deeper, that is not expanded."""
+        parts = group.split(".")
+        if self._level:
+            for depth in range(self._level, len(parts) + 1):
+                key = ".".join(parts[:depth])
+                if key not in self.expanded:
+                    return key
+        return None
 
     def node_id(self, key: str) -> str:
         """The DOT id of a folded node."""

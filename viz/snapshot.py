@@ -12,11 +12,12 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Iterable
 
 from autograd import Value, local_gradients, topological_order
 
 from .explain import NodeStep, reverse_pass
+from .explorer_fold import check_level, fold_fields, fold_numbers, layout_key
 from .naming import formula, local_rule, short_names
 from .cards import op_text
 from .steps import _contributions as contribution_phrases  # the flip-book's caption text, written once
@@ -32,13 +33,15 @@ class GraphTooBigError(ValueError):
 
 
 def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
-             max_nodes: int = MAX_NODES) -> dict[str, Any]:
+             max_nodes: int = MAX_NODES, fold: str | None = None, expanded: Iterable[str] = ()) -> dict[str, Any]:
     """The graph behind ``output`` with every value, the gradient of ``target`` (default ``output``)
     with respect to each node, and per node the op's rule, local derivatives and the contributions sent.
 
     No Value's ``.grad`` is read or changed: gradients come from one reverse pass of their own, the
     same sweep ``explain`` runs, so they equal ``backward``'s to the last bit. ``steps=True`` adds the
     reverse pass step by step (``backward``, with the flip-book's captions) and the forward pass (``forward``).
+    ``fold`` (``"none"``, ``"neuron"``, ``"layer"`` or ``"auto"``) adds, for a graph built with ``nn``, which
+    nodes fold into one card per neuron or layer (``fold``; groups named in ``expanded`` are opened).
 
     >>> x = Value(2.0, label="x"); y = (x * x).sin()
     >>> s = snapshot(y)
@@ -47,6 +50,8 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
     >>> s["nodes"][1]["local"], s["nodes"][1]["rules"]
     ([2.0, 2.0], ['∂a/∂x = x', '∂a/∂x = x'])
     """
+    if fold is not None:
+        check_level(fold)
     if not isinstance(output, Value):
         raise TypeError(f"snapshot needs one Value, got {type(output).__name__}: {output!r}")
     order = graph_order([output])
@@ -81,6 +86,10 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
                    if n["role"] in ("input", "parameter")],
         "structure": key,
     }
+    folds = None if fold is None else fold_fields(order, output, index, names, key, fold, expanded)
+    if folds is not None:
+        result["fold"] = fold_numbers(folds, nodes)
+    result["layout"] = layout_key(key, folds)
     if steps:
         result["backward"] = backward
         result["forward"] = [_forward_step(v, index, names) for v in order]

@@ -98,7 +98,7 @@ class Explorer(anywidget.AnyWidget):
         except HTTPError as exc:
             raise ValueError(exc.message) from None
         self._query = query
-        changed = snap["structure"] != self.snapshot.get("structure")
+        changed = snap["layout"] != self.snapshot.get("layout")  # a new structure or fold state: a new picture
         self._show(snap)
         self.send({"type": "show", "snapshot": snap if changed else _without_svg(snap)})
         return self

@@ -4,9 +4,9 @@
 //
 // mount(element, {snapshot, request, hashState}) -> view
 //   snapshot: a viz.snapshot dict, with `svg` when its structure is new (and `expression`, `editable`)
-//   request(params) -> Promise<snapshot>: params is {expr?, target?, steps?, have, NAME: value...};
+//   request(params) -> Promise<snapshot>: params is {expr?, target?, steps?, fold?, open?, have, NAME: value...};
 //            rejects with an Error whose message is shown (a parse error keeps its caret lines)
-//   hashState: keep the expression and inputs in location.hash (a shareable URL)
+//   hashState: keep the expression, inputs, target and fold state in location.hash (a shareable URL)
 // view.update(snapshot) shows a snapshot pushed from elsewhere (e.g. a Jupyter kernel);
 // view.set({x: 3}) changes inputs as if dragged; view.state() reads what is shown.
 
@@ -56,6 +56,9 @@ class ExplorerView {
     this.mode = "live";    // live | backward | forward
     this.step = 0;
     this.heat = false;
+    this.fold = null;      // fold level asked for (null: the server's default); opened: groups shown open
+    this.opened = [];
+    this.selectedGroup = null;  // the key of a folded card chosen (instead of a node)
     this.snap = null;
     this.structure = null;
     this.view = {x: 0, y: 0, k: 1};
@@ -81,9 +84,18 @@ class ExplorerView {
     const heat = el("input", {type: "checkbox", name: "heat"});
     heat.addEventListener("change", () => { this.heat = heat.checked; this.paint(); });
     this.heatBox = heat;
+    this.foldBox = el("select", {name: "fold", "aria-label": "fold nn groups"},
+      el("option", {value: "none", text: "every node"}),
+      el("option", {value: "neuron", text: "one card per neuron"}),
+      el("option", {value: "layer", text: "one card per layer"}));
+    this.foldBox.addEventListener("change", () => this.setFold(this.foldBox.value, []));
+    this.openList = el("span", {class: "vg-open-list"});
+    this.foldBar = el("div", {class: "vg-fold"}, el("label", {class: "vg-fold-label"},
+      el("span", {text: "show"}), this.foldBox), this.openList);
     const bar = el("header", {class: "vg-bar"},
       el("span", {class: "vg-brand", text: "valuegrad"}),
       el("label", {class: "vg-expr-wrap"}, el("span", {text: "f ="}), this.exprBox),
+      this.foldBar,
       this.search,
       el("label", {class: "vg-toggle"}, heat, el("span", {text: "heat |grad|"})));
     this.inputs = el("div", {class: "vg-inputs"});
@@ -211,9 +223,16 @@ class ExplorerView {
   params() {
     const params = {have: this.structure || ""};
     if (this.snap && this.snap.editable) params.expr = this.exprBox.value;
-    for (const [name, value] of Object.entries(this.values)) params[name] = String(value);
+    // A graph built in Python keeps its leaves' values between requests: only changes are sent (a model's
+    // hundreds of parameters would pass the server's limit on query fields); an expression needs them all.
+    const kept = this.snap && this.snap.editable === false ? new Map(this.snap.inputs.map((i) => [i.name, i.value])) : new Map();
+    for (const [name, value] of Object.entries(this.values)) if (kept.get(name) !== value) params[name] = String(value);
     if (this.target !== null) params.target = String(this.target);
     if (this.mode !== "live") params.steps = "1";
+    if (this.fold !== null) {
+      params.fold = this.fold;
+      if (this.opened.length) params.open = this.opened.join(",");
+    }
     return params;
   }
 
@@ -224,7 +243,7 @@ class ExplorerView {
     const sent = this.params();
     this.root.classList.add("vg-busy");
     Promise.resolve().then(() => this.request(sent)).then(
-      (snap) => { if (seq > this.shown) { this.shown = seq; this.show(snap); } },
+      (snap) => { if (seq > this.shown) { this.shown = seq; this.show(snap, false, seq === this.seq); } },
       (error) => { if (seq > this.shown) { this.shown = seq; this.showError(error); } },
     ).finally(() => {
       this.inflight -= 1;
@@ -242,18 +261,23 @@ class ExplorerView {
   }
 
   // ----- a new snapshot -------------------------------------------------------------------------
-  show(snap, adopt = false) {
+  show(snap, adopt = false, latest = true) {
     this.error.textContent = "";
     this.error.classList.remove("vg-shown");
     this.exprBox.classList.remove("vg-invalid");
     if (snap.svg !== undefined) this.newLayout(snap);
     this.snap = snap;
+    this.hiddenIn = new Map();  // node id -> the folded card it is drawn in
+    if (snap.fold && snap.fold.level !== "none") {
+      for (const group of snap.fold.groups) for (const id of group.members) this.hiddenIn.set(id, group.id);
+    }
     if (snap.expression !== undefined && snap.expression !== null && document.activeElement !== this.exprBox) {
       this.exprBox.value = snap.expression;
     }
     this.exprBox.readOnly = snap.editable === false;
     if (snap.editable === false && !this.exprBox.value) this.exprBox.value = "(a graph built in Python)";
     this.target = snap.target === snap.output ? null : snap.target;
+    if (adopt || latest) this.adoptFold(snap);  // an older answer must not undo a fold change in flight
     this.syncInputs(snap, adopt);
     this.children = this.childIndex(snap);
     if (this.mode !== "live" && !snap[this.mode]) { this.recompute(); }
@@ -263,8 +287,9 @@ class ExplorerView {
   }
 
   newLayout(snap) {
-    this.structure = snap.structure;
+    this.structure = snap.layout || snap.structure;
     this.nodeEls = new Map();
+    this.groupEls = new Map();
     this.edgeEls = [];
     if (snap.svg === null) {
       this.stage.replaceChildren(el("p", {class: "vg-note", text: snap.svg_note || "too big to draw"}));
@@ -272,7 +297,8 @@ class ExplorerView {
     }
     this.stage.innerHTML = snap.svg;
     const svg = this.stage.querySelector("svg");
-    for (const g of svg.querySelectorAll(".vg-node")) {
+    for (const g of svg.querySelectorAll(".vg-group")) this.groupEls.set(g.dataset.group, this.groupParts(g));
+    for (const g of svg.querySelectorAll(".vg-node:not(.vg-group)")) {
       this.nodeEls.set(Number(g.dataset.id), {
         g, data: g.querySelector(".vg-data"), grad: g.querySelector(".vg-grad"),
         heat: g.querySelector(".vg-heat"), op: svg.querySelector(`.vg-op[data-id="${g.dataset.id}"]`),
@@ -283,7 +309,7 @@ class ExplorerView {
       g.addEventListener("pointerleave", () => this.hideTip());
     }
     this.edgeEls = [...svg.querySelectorAll(".vg-edge")].map((path) =>
-      ({path, from: Number(path.dataset.from), to: Number(path.dataset.to)}));
+      ({path, from: path.dataset.from, to: path.dataset.to}));
     this.size = {w: Number(svg.getAttribute("width")), h: Number(svg.getAttribute("height"))};
     if (this.selected !== null && this.selected >= snap.nodes.length) this.selected = null;
     requestAnimationFrame(() => this.fit());
@@ -300,7 +326,7 @@ class ExplorerView {
     const snap = this.snap;
     if (!snap || !this.nodeEls) return;
     const state = this.stepState();
-    const path = this.selected !== null ? this.pathSet(this.selected, snap.target) : null;
+    const path = this.selectedPath();
     for (const node of snap.nodes) {
       const parts = this.nodeEls.get(node.id);
       if (!parts) continue;
@@ -321,11 +347,14 @@ class ExplorerView {
         parts.op.classList.toggle("vg-on-path", Boolean(path && path.has(node.id)));
       }
     }
+    const drawnPath = path ? new Set([...path].map((id) => this.drawnKey(id))) : null;
+    const active = state.active === undefined || state.active === null ? null : this.drawnKey(state.active);
     for (const edge of this.edgeEls) {
-      const hot = Boolean(path && path.has(edge.from) && path.has(edge.to));
+      const hot = Boolean(drawnPath && drawnPath.has(edge.from) && drawnPath.has(edge.to));
       edge.path.classList.toggle("vg-on-path", hot);
-      edge.path.classList.toggle("vg-flow", state.active === edge.to && edge.from !== edge.to);
+      edge.path.classList.toggle("vg-flow", active === edge.to && edge.from !== edge.to);
     }
+    this.paintGroups(state, path);
     this.root.classList.toggle("vg-heat-on", this.heat && this.mode === "live");
     this.paintTarget();
     this.paintCaption(state);
@@ -377,7 +406,9 @@ class ExplorerView {
     if (this.mode === "live") {
       this.stepLabel.textContent = "";
       this.caption.replaceChildren(el("span", {class: "vg-hint",
-        text: "Drag an input; click a node for its chain rule; scroll to zoom, drag to pan."}));
+        text: this.snap.fold && this.snap.fold.level !== "none"
+          ? "Drag an input; click a card for its chain rule, double-click a folded card to open it; scroll to zoom, drag to pan."
+          : "Drag an input; click a node for its chain rule; scroll to zoom, drag to pan."}));
       return;
     }
     this.stepLabel.textContent = `step ${this.step} of ${count}`;
@@ -413,11 +444,16 @@ class ExplorerView {
   // ----- the side panel: one node's chain rule -------------------------------------------------
   select(id) {
     this.selected = this.selected === id ? null : id;
+    this.selectedGroup = null;
     this.paint();
   }
 
   paintPanel() {
     const snap = this.snap;
+    if (this.selectedGroup !== null && this.groupByKey(this.selectedGroup)) {
+      this.paintGroupPanel(this.groupByKey(this.selectedGroup));
+      return;
+    }
     if (this.selected === null || !snap.nodes[this.selected]) {
       this.panel.classList.remove("vg-open");
       this.panel.replaceChildren(this.legend());
@@ -439,29 +475,39 @@ class ExplorerView {
         el("td", {text: fmt(node.grad)}), el("td", {class: "vg-sent", text: fmt(node.sent[k])}))));
       rows.push(el("h3", {text: `Sends back: ∂${t}/∂${node.name} × local derivative`}), table);
     }
-    const uses = this.children[node.id];
-    const gradLine = el("div", {class: "vg-grad-sum"});
-    if (node.id === snap.target) {
-      gradLine.append(`∂${t}/∂${node.name} = 1 (the seed: the node being differentiated)`);
-    } else if (uses.length === 0) {
-      gradLine.append(`∂${t}/∂${node.name} = ${fmt(node.grad)} (nothing uses it)`);
-    } else {
-      const terms = uses.map(([c, k]) => el("div", {class: "vg-term"},
-        `from ${snap.nodes[c].name} = ${snap.nodes[c].formula}: `, el("b", {text: fmt(snap.nodes[c].sent[k])})));
-      gradLine.append(...terms, el("div", {class: "vg-total"},
-        uses.length > 1 ? "sum = " : "= ", el("b", {text: `∂${t}/∂${node.name} = ${fmt(node.grad)}`})));
-    }
-    rows.push(el("h3", {text: `Gradient ∂${t}/∂${node.name}`}), gradLine);
+    rows.push(el("h3", {text: `Gradient ∂${t}/∂${node.name}`}), this.gradLine(node));
     const actions = el("div", {class: "vg-actions"});
     if (node.id !== snap.target) {
       actions.append(el("button", {type: "button", name: "differentiate", text: `differentiate ${node.name}`,
         onclick: () => { this.target = node.id; this.recompute(); }}));
     }
+    const inside = this.openedAround(node);
+    if (inside) actions.append(el("button", {type: "button", name: "fold-group", text: `fold ${inside}`,
+      onclick: () => this.closeGroup(inside)}));
     actions.append(el("button", {type: "button", name: "close", text: "close",
       onclick: () => { this.selected = null; this.paint(); }}));
     rows.push(actions);
     this.panel.replaceChildren(...rows);
     this.panel.classList.add("vg-open");
+  }
+
+  // How a node's gradient is made: the contributions its users send, and their sum.
+  gradLine(node) {
+    const snap = this.snap;
+    const t = snap.nodes[snap.target].name;
+    const uses = this.children[node.id];
+    const line = el("div", {class: "vg-grad-sum"});
+    if (node.id === snap.target) {
+      line.append(`∂${t}/∂${node.name} = 1 (the seed: the node being differentiated)`);
+    } else if (uses.length === 0) {
+      line.append(`∂${t}/∂${node.name} = ${fmt(node.grad)} (nothing uses it)`);
+    } else {
+      const terms = uses.map(([c, k]) => el("div", {class: "vg-term"},
+        `from ${snap.nodes[c].name} = ${snap.nodes[c].formula}: `, el("b", {text: fmt(snap.nodes[c].sent[k])})));
+      line.append(...terms, el("div", {class: "vg-total"},
+        uses.length > 1 ? "sum = " : "= ", el("b", {text: `∂${t}/∂${node.name} = ${fmt(node.grad)}`})));
+    }
+    return line;
   }
 
   legend() {
@@ -473,6 +519,7 @@ class ExplorerView {
       swatch("input", "input (a slider on the left)"), swatch("parameter", "parameter"),
       swatch("intermediate", "intermediate value"), swatch("output", "output"),
       swatch("constant", "constant"), swatch("op", "operation"),
+      ...(this.snap.fold ? [swatch("module", "folded neuron or layer: click for details, double-click to open")] : []),
       el("p", {class: "vg-hint", text: "data is the value computed forward; grad is ∂" + this.snap.nodes[this.snap.target].name
         + "/∂node, computed backward."}));
   }
@@ -486,6 +533,168 @@ class ExplorerView {
     const reached = new Set([start]);
     for (const node of this.snap.nodes) if (node.parents.some((p) => reached.has(p))) reached.add(node.id);
     return new Set([...reached].filter((id) => ancestors.has(id)));
+  }
+
+  // ----- folded groups: one card per neuron or layer of a graph built with nn ----------------------
+  adoptFold(snap) {
+    this.foldBar.classList.toggle("vg-shown", Boolean(snap.fold));
+    if (!snap.fold) return;
+    this.fold = snap.fold.level;
+    this.opened = [...snap.fold.open];
+    this.foldBox.value = snap.fold.level;
+    for (const option of this.foldBox.options) option.disabled = option.value !== "none" && !snap.fold.levels.includes(option.value);
+    this.openList.replaceChildren(...snap.fold.open.map((key) => el("button", {type: "button", class: "vg-chip",
+      name: "fold-back", title: `fold ${key} back into one card`, "data-key": key, text: `${key} ×`,
+      onclick: () => this.closeGroup(key)})));
+    if (snap.fold.open.length) this.openList.prepend(el("span", {class: "vg-hint", text: "opened:"}));
+  }
+
+  setFold(level, opened) {
+    this.fold = level;
+    this.opened = opened;
+    this.recompute();
+  }
+
+  openGroup(key) {
+    this.selectedGroup = null;
+    this.setFold(this.fold || "none", [...new Set([...this.opened, key])]);
+  }
+
+  closeGroup(key) {
+    this.selected = null;
+    this.selectedGroup = key;  // the card it folds back into is chosen, so the learner sees where it went
+    this.setFold(this.fold || "none", this.opened.filter((k) => k !== key && !k.startsWith(key + ".")));
+  }
+
+  selectGroup(key) {
+    this.selectedGroup = this.selectedGroup === key ? null : key;
+    this.selected = null;
+    this.paint();
+  }
+
+  groupByKey(key) {
+    const fold = this.snap && this.snap.fold;
+    return fold && fold.level !== "none" ? fold.groups.find((g) => g.key === key) : undefined;
+  }
+
+  drawnKey(id) { return this.hiddenIn.get(id) || String(id); }
+
+  // The innermost opened group around a node (the one a "fold" button folds back), or null.
+  openedAround(node) {
+    if (!this.snap.fold || !node.group) return null;
+    const around = this.snap.fold.open.filter((k) => node.group === k || node.group.startsWith(k + "."));
+    return around.length ? around.sort((a, b) => b.length - a.length)[0] : null;
+  }
+
+  groupParts(g) {
+    const key = g.dataset.name;
+    g.addEventListener("click", (e) => { e.stopPropagation(); this.selectGroup(key); });
+    g.addEventListener("dblclick", (e) => { e.stopPropagation(); this.openGroup(key); });
+    g.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.selectGroup(key); }
+      else if (e.key === "+" || e.key === "o") { e.preventDefault(); this.openGroup(key); }
+    });
+    g.addEventListener("pointerenter", (e) => this.showGroupTip(key, e));
+    g.addEventListener("pointermove", (e) => this.moveTip(e));
+    g.addEventListener("pointerleave", () => this.hideTip());
+    return {g, data: g.querySelector(".vg-data"), grad: g.querySelector(".vg-grad"), pgrad: g.querySelector(".vg-pgrad")};
+  }
+
+  // A folded card's numbers: the engine's, or what the step being shown knows of them ("?" until then).
+  groupNumbers(group, state) {
+    const single = group.outputs.length === 1 ? group.outputs[0] : null;
+    let {data, grad, param_grad: pgrad} = group;
+    if (state.values) data = single !== null ? state.values.get(single) : (group.outputs.every((o) => state.values.has(o)) ? data : undefined);
+    if (state.grads) {
+      grad = single !== null ? state.grads.get(single) : undefined;
+      if (this.step < this.stepCount() || this.mode === "forward") pgrad = undefined;
+    }
+    return {data, grad, pgrad};
+  }
+
+  paintGroups(state, path) {
+    const fold = this.snap.fold;
+    if (!fold || fold.level === "none") return;
+    for (const group of fold.groups) {
+      const parts = this.groupEls.get(group.id);
+      if (!parts) continue;
+      const {data, grad, pgrad} = this.groupNumbers(group, state);
+      const show = (x) => (x === undefined ? "?" : fmt(x));
+      if (parts.data) parts.data.textContent = show(data);
+      if (parts.grad) parts.grad.textContent = show(grad);
+      if (parts.pgrad) parts.pgrad.textContent = show(pgrad);
+      const has = (set) => Boolean(set) && group.members.some((id) => set.has(id));
+      const c = parts.g.classList;
+      c.toggle("vg-selected", group.key === this.selectedGroup);
+      c.toggle("vg-is-target", group.members.includes(this.snap.target));
+      c.toggle("vg-on-path", has(path));
+      c.toggle("vg-active", group.members.includes(state.active));
+      c.toggle("vg-fresh", has(state.fresh));
+    }
+  }
+
+  selectedPath() {
+    const target = this.snap.target;
+    if (this.selected !== null) return this.pathSet(this.selected, target);
+    const group = this.selectedGroup !== null ? this.groupByKey(this.selectedGroup) : undefined;
+    if (!group) return null;
+    const path = new Set();
+    for (const id of group.outputs) for (const on of this.pathSet(id, target)) path.add(on);
+    return path;
+  }
+
+  paintGroupPanel(group) {
+    const snap = this.snap;
+    const t = snap.nodes[snap.target].name;
+    const names = group.members.map((id) => snap.nodes[id].name);
+    const rows = [
+      el("h2", {}, el("span", {class: "vg-panel-name", text: group.key}), el("span", {class: "vg-role", text: "folded " + group.kind})),
+      el("p", {class: "vg-detail-line", text: group.detail}),
+      el("p", {class: "vg-folds", text: `folds ${names.length} nodes: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""}`}),
+    ];
+    const table = (ids, head) => {
+      const tab = el("table", {class: "vg-sends"}, el("tr", {}, ...[head, "data", `∂${t}/∂·`].map((h) => el("th", {text: h}))));
+      for (const id of ids.slice(0, 24)) {
+        const n = snap.nodes[id];
+        tab.append(el("tr", {}, el("td", {text: n.name}), el("td", {text: fmt(n.data)}), el("td", {class: "vg-sent", text: fmt(n.grad)})));
+      }
+      if (ids.length > 24) tab.append(el("tr", {}, el("td", {colspan: "3", class: "vg-hint", text: `… ${ids.length - 24} more`})));
+      return tab;
+    };
+    if (group.outputs.length === 1) {
+      const out = snap.nodes[group.outputs[0]];
+      rows.push(el("h3", {text: "Output"}), el("p", {class: "vg-formula", text: `${out.name} = ${out.formula || fmt(out.data)} = ${fmt(out.data)}`}),
+        el("h3", {text: `Gradient ∂${t}/∂${out.name}`}), this.gradLine(out));
+    } else {
+      rows.push(el("h3", {text: `Outputs (${group.outputs.length})${group.kind === "terms" ? ", Σ data = " + fmt(group.data) : ""}`}),
+        table(group.outputs, "output"));
+    }
+    if (group.params.length) {
+      rows.push(el("h3", {text: `Parameters (${group.params.length}): ‖∇params‖ = ${fmt(group.param_grad)}`}),
+        el("p", {class: "vg-hint", text: "‖∇params‖ = √(Σ grad²): how hard the gradient pulls on this group's parameters."}),
+        table(group.params, "parameter"));
+    }
+    const actions = el("div", {class: "vg-actions"},
+      el("button", {type: "button", name: "open-group", text: `open ${group.key}`, onclick: () => this.openGroup(group.key)}),
+      el("button", {type: "button", name: "close", text: "close", onclick: () => { this.selectedGroup = null; this.paint(); }}));
+    rows.push(actions);
+    this.panel.replaceChildren(...rows);
+    this.panel.classList.add("vg-open");
+  }
+
+  showGroupTip(key, event) {
+    const group = this.groupByKey(key);
+    if (!group) return;
+    const {data, grad, pgrad} = this.groupNumbers(group, this.stepState());
+    const show = (x) => (x === undefined ? "?" : fmt(x));
+    const lines = [el("b", {text: key}), el("div", {text: group.detail})];
+    if (group.outputs.length === 1) lines.push(el("div", {text: "value " + show(data)}), el("div", {text: "grad " + show(grad)}));
+    else lines.push(el("div", {text: `${group.outputs.length} outputs`}));
+    if (group.params.length) lines.push(el("div", {text: "‖∇params‖ " + show(pgrad)}));
+    lines.push(el("div", {class: "vg-tip-hint", text: "click: details · double-click: open"}));
+    this.tip.replaceChildren(...lines);
+    this.tip.classList.add("vg-shown");
+    this.moveTip(event);
   }
 
   // ----- hover tooltip ---------------------------------------------------------------------------
@@ -560,6 +769,11 @@ class ExplorerView {
       parts.g.classList.toggle("vg-found", hit);
       if (hit && first === null) first = parts.g;
     }
+    for (const parts of (this.groupEls || new Map()).values()) {
+      const hit = text !== "" && parts.g.dataset.name.includes(text);
+      parts.g.classList.toggle("vg-found", hit);
+      if (hit && first === null) first = parts.g;
+    }
     if (center && first) {
       const box = first.getBBox();
       const frame = this.canvas.getBoundingClientRect();
@@ -579,13 +793,18 @@ class ExplorerView {
       changed = true;
     }
     for (const [key, value] of hash) {
-      if (key === "expr" || key === "target" || value.trim() === "" || !Number.isFinite(Number(value))) continue;
+      if (["expr", "target", "fold", "open"].includes(key) || value.trim() === "" || !Number.isFinite(Number(value))) continue;
       if (this.values[key] !== Number(value)) changed = true;
       this.values[key] = Number(value);
     }
     if (hash.has("target") && Number.isInteger(Number(hash.get("target")))) {
       this.target = Number(hash.get("target"));
       changed = true;
+    }
+    if (first.fold && hash.has("fold")) {
+      const opened = (hash.get("open") || "").split(",").filter(Boolean);
+      if (hash.get("fold") !== first.fold.level || opened.join(",") !== first.fold.open.join(",")) changed = true;
+      [this.fold, this.opened] = [hash.get("fold"), opened];
     }
     return changed;
   }
@@ -596,12 +815,18 @@ class ExplorerView {
     if (this.snap.editable) hash.set("expr", this.snap.expression);
     for (const input of this.snap.inputs) hash.set(input.name, String(input.value));
     if (this.snap.target !== this.snap.output) hash.set("target", String(this.snap.target));
+    if (this.snap.fold) {
+      hash.set("fold", this.snap.fold.level);
+      if (this.snap.fold.open.length) hash.set("open", this.snap.fold.open.join(","));
+    }
     history.replaceState(null, "", "#" + hash.toString());
   }
 
   state() {
     return {values: {...this.values}, target: this.snap ? this.snap.target : null, mode: this.mode, step: this.step,
-            selected: this.selected, structure: this.structure, shown: this.shown, sent: this.seq};
+            selected: this.selected, selectedGroup: this.selectedGroup, structure: this.structure,
+            fold: this.snap && this.snap.fold ? this.snap.fold.level : null, opened: [...this.opened],
+            shown: this.shown, sent: this.seq};
   }
 }
 

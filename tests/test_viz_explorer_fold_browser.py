@@ -1,0 +1,122 @@
+"""Folding an MLP loss in the explorer page, in a real headless Chromium (Selenium): one card per neuron or
+layer, opening and folding back single groups, and cards that follow the sliders.
+
+Skipped cleanly where chromium, chromedriver or selenium is missing; ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import nn
+from autograd import Value
+from nn.losses import mse
+from viz import ExplorerServer
+
+from browser import chromium, console_errors
+
+pytestmark = pytest.mark.browser
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+SAMPLE, TARGET = (0.5, -1.0), 1.0
+
+
+def mlp_loss(w1: float | None = None) -> tuple[nn.MLP, Value]:
+    """An MLP(2, [8, 8, 1]) on one sample (each neuron one output), L1.N2's first weight optionally set."""
+    net = nn.MLP(2, [8, 8, 1], "tanh", seed=4)
+    if w1 is not None:
+        net.layers[0].neurons[1].w[0].data = w1
+    return net, mse([net(list(SAMPLE))], [TARGET])
+
+
+def engine(w1: float | None = None) -> dict[str, float]:
+    """The engine's values by label after backward (the page must show these, to 4 decimals)."""
+    _, loss = mlp_loss(w1)
+    loss.backward()
+    from viz.walk import graph_order
+    return {v.label: v for v in graph_order([loss]) if v.label}
+
+
+@pytest.fixture(scope="module")
+def driver():
+    try:
+        d = chromium()
+    except Exception as exc:  # a broken install is a skip, not a failure of the explorer
+        pytest.skip(f"headless chromium did not start: {exc}")
+    yield d
+    d.quit()
+
+
+@pytest.fixture()
+def page(driver):
+    ex = ExplorerServer(mlp_loss()[1]).start()  # one per test: sliders change the graph's own leaves
+    driver.get("about:blank")
+    driver.get(ex.url)
+    wait(driver, lambda d: len(cards(d)) == 17)
+    console_errors(driver)
+    yield driver
+    ex.close()
+
+
+def wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout, poll_frequency=0.02).until(condition)
+
+
+def cards(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "g.vg-group")
+
+
+def text(driver, name, part):
+    found = driver.find_elements(By.CSS_SELECTOR, f'g[data-name="{name}"] .vg-{part}')
+    return found[0].get_attribute("textContent") if found else None
+
+
+def test_an_mlp_loss_starts_folded_by_neuron_and_a_card_opens_and_folds_back(page):
+    values = engine()
+    assert Select(page.find_element(By.NAME, "fold")).first_selected_option.get_attribute("value") == "neuron"
+    assert [c.get_attribute("data-name") for c in cards(page)][:3] == ["L1.N1", "L1.N2", "L1.N3"]
+    assert text(page, "L2.N3", "data") == f"{values['L2.N3.out'].data:.4f}"
+    assert text(page, "L2.N3", "grad") == f"{values['L2.N3.out'].grad:.4f}"
+    size = sum(values[f"L1.N2.{p}"].grad ** 2 for p in ("w1", "w2", "b")) ** 0.5
+    assert text(page, "L1.N2", "pgrad") == f"{size:.4f}"
+    page.find_element(By.CSS_SELECTOR, 'g[data-name="L1.N2"]').click()
+    panel = page.find_element(By.CSS_SELECTOR, ".vg-panel")
+    wait(page, lambda d: "folded neuron" in panel.text)
+    assert "3 params · tanh" in panel.text and f"‖∇params‖ = {size:.4f}" in panel.text
+    assert f"∂mse/∂L1.N2.out = {values['L1.N2.out'].grad:.4f}" in panel.text  # its output's chain-rule line
+    page.find_element(By.NAME, "open-group").click()
+    wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, 'g[data-name="L1.N2.w1"]'))
+    assert len(cards(page)) == 16 and "open=L1.N2" in page.current_url
+    assert text(page, "L1.N2.out", "data") == f"{values['L1.N2.out'].data:.4f}"
+    # A slider moves a weight inside the opened neuron: the folded cards downstream follow.
+    box = page.find_element(By.CSS_SELECTOR, 'input[name="L1.N2.w1"][type="number"]')
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("1.5")
+    moved = engine(1.5)
+    wait(page, lambda d: text(d, "L2.N3", "data") == f"{moved['L2.N3.out'].data:.4f}")
+    assert text(page, "L2.N3", "data") != f"{values['L2.N3.out'].data:.4f}"
+    assert text(page, "L2.N3", "grad") == f"{moved['L2.N3.out'].grad:.4f}"
+    page.find_element(By.CSS_SELECTOR, 'button[name="fold-back"][data-key="L1.N2"]').click()
+    wait(page, lambda d: len(cards(d)) == 17)
+    assert "vg-selected" in page.find_element(By.CSS_SELECTOR, 'g[data-name="L1.N2"]').get_attribute("class")
+    assert console_errors(page) == []
+
+
+def test_fold_by_layer_double_click_and_keyboard(page):
+    Select(page.find_element(By.NAME, "fold")).select_by_value("layer")
+    wait(page, lambda d: [c.get_attribute("data-name") for c in cards(d)] == ["L1", "L2", "L3"])
+    assert text(page, "L1", "count") == "8"  # eight outputs: the panel lists them
+    ActionChains(page).double_click(page.find_element(By.CSS_SELECTOR, 'g[data-name="L2"]')).perform()
+    wait(page, lambda d: "L2.N8" in [c.get_attribute("data-name") for c in cards(d)])
+    assert "open=L2" in page.current_url
+    page.execute_script("document.querySelector('g[data-name=\"L2.N4\"]').focus()")
+    ActionChains(page).send_keys(Keys.ENTER).perform()
+    wait(page, lambda d: "L2.N4" in d.find_element(By.CSS_SELECTOR, ".vg-panel h2").text)
+    ActionChains(page).send_keys("o").perform()
+    wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, 'g[data-name="L2.N4.w1"]'))
+    assert console_errors(page) == []
