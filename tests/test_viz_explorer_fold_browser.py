@@ -67,19 +67,21 @@ def wait(driver, condition, timeout=10):
     return WebDriverWait(driver, timeout, poll_frequency=0.02).until(condition)
 
 
-def cards(driver):
-    return driver.find_elements(By.CSS_SELECTOR, "g.vg-group")
+def cards(driver) -> list[str]:
+    """The folded cards' names, read in one go (a new layout may replace them between two reads)."""
+    return driver.execute_script("return [...document.querySelectorAll('g.vg-group')].map((g) => g.dataset.name)")
 
 
 def text(driver, name, part):
-    found = driver.find_elements(By.CSS_SELECTOR, f'g[data-name="{name}"] .vg-{part}')
-    return found[0].get_attribute("textContent") if found else None
+    """A card's number as shown (None if no such card), read in one go."""
+    return driver.execute_script("const t = document.querySelector(arguments[0]); return t ? t.textContent : null;",
+                                 f'g[data-name="{name}"] .vg-{part}')
 
 
 def test_an_mlp_loss_starts_folded_by_neuron_and_a_card_opens_and_folds_back(page):
     values = engine()
     assert Select(page.find_element(By.NAME, "fold")).first_selected_option.get_attribute("value") == "neuron"
-    assert [c.get_attribute("data-name") for c in cards(page)][:3] == ["L1.N1", "L1.N2", "L1.N3"]
+    assert cards(page)[:3] == ["L1.N1", "L1.N2", "L1.N3"]
     assert text(page, "L2.N3", "data") == f"{values['L2.N3.out'].data:.4f}"
     assert text(page, "L2.N3", "grad") == f"{values['L2.N3.out'].grad:.4f}"
     size = sum(values[f"L1.N2.{p}"].grad ** 2 for p in ("w1", "w2", "b")) ** 0.5
@@ -109,10 +111,10 @@ def test_an_mlp_loss_starts_folded_by_neuron_and_a_card_opens_and_folds_back(pag
 
 def test_fold_by_layer_double_click_and_keyboard(page):
     Select(page.find_element(By.NAME, "fold")).select_by_value("layer")
-    wait(page, lambda d: [c.get_attribute("data-name") for c in cards(d)] == ["L1", "L2", "L3"])
+    wait(page, lambda d: cards(d) == ["L1", "L2", "L3"])
     assert text(page, "L1", "count") == "8"  # eight outputs: the panel lists them
     ActionChains(page).double_click(page.find_element(By.CSS_SELECTOR, 'g[data-name="L2"]')).perform()
-    wait(page, lambda d: "L2.N8" in [c.get_attribute("data-name") for c in cards(d)])
+    wait(page, lambda d: "L2.N8" in cards(d))
     assert "open=L2" in page.current_url
     page.execute_script("document.querySelector('g[data-name=\"L2.N4\"]').focus()")
     ActionChains(page).send_keys(Keys.ENTER).perform()
