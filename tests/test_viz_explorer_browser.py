@@ -208,7 +208,7 @@ def test_a_shared_url_restores_expression_and_inputs(driver, explorer):
     assert driver.find_element(By.NAME, "expression").get_attribute("value") == "x*y+1"
 
 
-def test_the_screenshot_example_writes_both_pictures(tmp_path):
+def test_the_screenshot_example_writes_its_pictures(tmp_path):
     import subprocess
     import sys
     from pathlib import Path
@@ -217,7 +217,7 @@ def test_the_screenshot_example_writes_both_pictures(tmp_path):
     done = subprocess.run([sys.executable, str(root / "examples" / "graph_explorer_screenshot.py"), "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr[-2000:]
-    for name in ("explorer.png", "explorer_steps.png"):
+    for name in ("explorer.png", "explorer_steps.png", "explorer_mlp.png"):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

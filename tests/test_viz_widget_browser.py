@@ -72,7 +72,10 @@ def browser():
 
 @pytest.fixture
 def cell(browser, tmp_path):
-    widget = Explorer("x**2 + 3*x", x=2)
+    return open_cell(browser, tmp_path, Explorer("x**2 + 3*x", x=2))
+
+
+def open_cell(browser, tmp_path, widget):
     state = widget.get_state()
     page = tmp_path / "cell.html"
     page.write_text(HOST.format(css=state["_css"], state=json.dumps(state).replace("</", "<\\/")), encoding="utf-8")
@@ -124,3 +127,27 @@ def test_arrow_keys_on_the_slider_stay_in_the_widget(cell):
     wait_for(driver, lambda: kernel.serve() > 0 and widget.snapshot["inputs"][0]["value"] > start,
              "the arrow key did not move the input")
     assert driver.execute_script("return window.notebookKeys") == 0  # JupyterLab would not see them
+
+
+def test_an_mlp_loss_folds_in_the_widget_as_on_the_page(browser, tmp_path):
+    import nn
+    from nn.losses import mse
+    from selenium.webdriver.support.ui import Select
+
+    net = nn.MLP(2, [4, 4, 1], "tanh", seed=2)
+    widget, kernel, driver = open_cell(browser, tmp_path, Explorer(mse([net([0.5, -1.0])], [1.0])))
+    cards = lambda: driver.execute_script("return [...document.querySelectorAll('g.vg-group')].map((g) => g.dataset.name)")
+    assert cards() == ["L1.N1", "L1.N2", "L1.N3", "L1.N4", "L2.N1", "L2.N2", "L2.N3", "L2.N4", "L3.N1"]
+    Select(driver.find_element("css selector", 'select[name="fold"]')).select_by_value("layer")
+    wait_for(driver, lambda: kernel.serve() > 0 and widget.snapshot["fold"]["level"] == "layer", "no fold request")
+    wait_for(driver, lambda: cards() == ["L1", "L2", "L3"], "the layer cards were not shown")
+    widget.set(**{"L3.N1.b": 0.5})
+    kernel.push()
+    out = widget.snapshot["nodes"][widget.snapshot["fold"]["groups"][2]["outputs"][0]]
+    assert widget.snapshot["fold"]["level"] == "layer" and out["name"] == "L3.N1.z"
+    fresh = nn.MLP(2, [4, 4, 1], "tanh", seed=2)
+    fresh.layers[2].neurons[0].b.data = 0.5
+    assert out["data"] == fresh([0.5, -1.0]).data  # the engine's value with the new bias
+    wait_for(driver, lambda: grad_text(driver, "L3") == f"{out['grad']:.4f}", "set() did not reach the folded card")
+    assert driver.find_element("css selector", 'g[data-name="L3"] .vg-data').text == f"{out['data']:.4f}"
+    assert console_errors(driver) == []
