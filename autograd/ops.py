@@ -307,7 +307,8 @@ RPOWC = _builtin(
     "rpowc",
     lambda m, arg, x: m.power(arg, x),
     lambda m, g, y, arg, x: (g * m.xlogy(y, arg),),
-    derivative="∂/∂x = c^x·ln c", symbol="^", template="{c}^", ordered=True, formula=lambda n, c: f"{c}^{n[0]}",
+    derivative="∂/∂x = c^x·ln c", symbol="^", template="{c}^", ordered=True,
+    formula=lambda n, c: f"({c})^{n[0]}" if str(c)[:1] in "-−" else f"{c}^{n[0]}",  # (−8)^x, not −(8^x)
     domain="c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
 )
 NEG = _builtin("neg", lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), derivative="∂/∂x = −1",

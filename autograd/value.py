@@ -53,31 +53,31 @@ def as_float(x: Any, what: str = "Value data") -> float:
 def _describe(v: "Value | float") -> str:
     if not isinstance(v, Value):
         return repr(v)
-    return f"{v.data!r} (label {v.label!r})" if v.label else repr(v.data)
+    return f"{v.data!r}, the Value labelled {v.label!r}" if v.label else repr(v.data)
 
 
-def _inputs_text(inputs: tuple, arg: Any) -> str:
+def _failure_text(op: Op, inputs: tuple, arg: Any) -> tuple[str, str]:
+    """(the operation in the names its domain message uses, what those names held): ``("x ÷ 0", "x is 2.0")``,
+    so an error reads in the user's terms, not the op table's internal names."""
     names = ("x",) if len(inputs) == 1 else ("a", "b") if len(inputs) == 2 else None
     if names is None:
         shown = ", ".join(_describe(v) for v in inputs[:4]) + (", ..." if len(inputs) > 4 else "")
-        return f"inputs {shown}"
-    parts = [f"{n} = {_describe(v)}" for n, v in zip(names, inputs)]
-    if isinstance(arg, float):
-        parts.append(f"c = {arg!r}")
-    return ", ".join(parts)
+        return f"{op.name} of {len(inputs)} inputs", f"inputs {shown}"
+    return op.caption(names, arg), "; ".join(f"{n} is {_describe(v)}" for n, v in zip(names, inputs))
 
 
 def _forward_error(op: Op, inputs: tuple, arg: Any, exc: Exception) -> Exception:
-    where = _inputs_text(inputs, arg)
+    operation, held = _failure_text(op, inputs, arg)
     if isinstance(exc, OverflowError):
-        return OverflowError(f"{op.name} overflows: the result is too large for a float ({where})")
+        return OverflowError(f"{operation} overflows: the result is too large for a float; {held}")
     hint = op.domain or str(exc)
     cls = ZeroDivisionError if isinstance(exc, ZeroDivisionError) else ValueError
-    return cls(f"{op.name} is undefined: {hint} ({where})")
+    return cls(f"{operation} is undefined here: {hint}; {held}")
 
 
-def _nonfinite_error(op: Op, inputs: tuple, result: float) -> Exception:
-    return OverflowError(f"{op.name} gives {result!r}, not a finite float ({_inputs_text(inputs, None)})")
+def _nonfinite_error(op: Op, inputs: tuple, arg: Any, result: float) -> Exception:
+    operation, held = _failure_text(op, inputs, arg)
+    return OverflowError(f"{operation} gives {result!r}, not a finite float; {held}")
 
 
 class Value:
@@ -303,7 +303,7 @@ def compute(op: Op, arg: Any, inputs: tuple, values: list[float]) -> float:
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
         raise _forward_error(op, inputs, arg, exc) from None
     if y - y:  # inf or nan
-        raise _nonfinite_error(op, inputs, y)
+        raise _nonfinite_error(op, inputs, arg, y)
     return y
 
 
@@ -315,7 +315,7 @@ def _unary(op: Op, x: Value, arg: Any = None) -> Value:
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
         raise _forward_error(op, (x,), arg, exc) from None
     if y - y:  # inf or nan
-        raise _nonfinite_error(op, (x,), y)
+        raise _nonfinite_error(op, (x,), arg, y)
     return _node(y, op, x, None, arg)
 
 
@@ -325,7 +325,7 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
         raise _forward_error(op, (a, b), None, exc) from None
     if y - y:
-        raise _nonfinite_error(op, (a, b), y)
+        raise _nonfinite_error(op, (a, b), None, y)
     return _node(y, op, a, b)
 
 

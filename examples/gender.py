@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> dict:
     check = seed_check()
     seed_values = {"h1": 0.0474, "y_pred": 0.524, "dL/dy_pred": -0.952, "dy_pred/dh1": 0.249,
                    "dh1/dw1": -0.0904, "dL/dw1": 0.0214}
-    print("The backpropagation tutorial's worked example (all weights 1, biases 0, Alice only), engine vs seed:")
+    print("The backpropagation tutorial's worked example (all weights 1, biases 0, Alice only), engine vs tutorial:")
     for name, value in check.items():
-        print(f"  {name:<12} engine {value:+.6f}   seed {seed_values[name]:+.4g}")
+        print(f"  {name:<12} engine {value:+.6f}   tutorial {seed_values[name]:+.4g}")
     print("  (the tutorial multiplies its rounded factors: −0.952 × 0.249 × −0.0904 = 0.0214)")
 
     X, y = gender_table()

@@ -8,12 +8,10 @@ the output highlighted), explorer_steps.png (backpropagation stepped to its thir
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
-from graph_output import ROOT, picture_folder
+from graph_output import ROOT, headless_chromium, picture_folder
 
 import nn
 from autograd.files import write_atomically
@@ -24,24 +22,16 @@ EXPRESSION = "cos(sin(x**2) + 3*x**2)"
 
 
 def chromium():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ["SE_OFFLINE"] = "true"
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1360,720", "--force-device-scale-factor=1", "--hide-scrollbars"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    return headless_chromium("1360,720")  # exits with what to install when selenium or chromium is missing
 
 
 def main() -> None:
     folder, _docs = picture_folder(__doc__.splitlines()[0])
+    driver = chromium()
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     explorer = ExplorerServer(EXPRESSION, {"x": 2.0}).start()
-    driver = chromium()
     wait = WebDriverWait(driver, 20, poll_frequency=0.02)
     try:
         driver.get(explorer.url)

@@ -10,12 +10,9 @@ chain rule open (playground_neuron.png). Needs selenium and the apt packages chr
 chromium-driver.
 """
 
-import os
-import shutil
-import sys
 import time
 
-from graph_output import ROOT, picture_folder
+from graph_output import ROOT, headless_chromium, picture_folder
 
 from viz.playground_server import Playground
 
@@ -27,24 +24,10 @@ SMALL = {"dataset": "moons", "hidden": [3, 2], "activation": "tanh", "seed": 0}
 
 def browser():
     global ActionChains, WebDriverWait
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.common.action_chains import ActionChains
-        from selenium.webdriver.support.ui import WebDriverWait
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        sys.exit("this example needs selenium: pip install selenium")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not chromium or not os.path.exists(driver):
-        sys.exit("this example needs chromium and chromedriver: apt-get install chromium chromium-driver")
-    os.environ["SE_OFFLINE"] = "true"  # never download a browser
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1500,880", "--hide-scrollbars", "--force-device-scale-factor=1"):
-        options.add_argument(arg)
-    options.binary_location = chromium
-    return webdriver.Chrome(service=Service(driver), options=options)
+    driver = headless_chromium("1500,880")  # exits with what to install when selenium or chromium is missing
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+    return driver
 
 
 folder, docs = picture_folder(__doc__.splitlines()[0])

@@ -64,18 +64,18 @@ ALICE_ROWS = [  # (key, how the row reads, the tutorial's number, how the tutori
 def main() -> None:
     y = single_neuron()
     print("A neuron: w = [0, 1], b = 4, x = [2, 3]")
-    print(f"  w·x + b = {y.parents[0].data!r},  y = f(7) = {y.data!r}   (seed: 0.999)\n")
+    print(f"  w·x + b = {y.parents[0].data!r},  y = f(7) = {y.data!r}   (tutorial: 0.999)\n")
 
     h1, h2, o1 = small_network()
     print("A 2-2-1 network, every neuron w = [0, 1], b = 0, on x = [2, 3]")
-    print(f"  h1 = h2 = f(3) = {h1.data!r}   (seed: 0.9526)")
-    print(f"  o1 = f(h2)     = {o1.data!r}   (seed: 0.7216)\n")
+    print(f"  h1 = h2 = f(3) = {h1.data!r}   (tutorial: 0.9526)")
+    print(f"  o1 = f(h2)     = {o1.data!r}   (tutorial: 0.7216)\n")
 
     numbers = alice()
     print("Alice: x = [−2, −1], y = 1; all weights 1, all biases 0; L = (1 − ŷ)²")
-    print(f"  {'':22} {'engine':>22}  {'seed':>9}")
+    print(f"  {'':22} {'engine':>22}  {'tutorial':>9}")
     for key, text, seed, why in ALICE_ROWS:
-        note = f"   seed: {why}" if why else ""
+        note = f"   tutorial: {why}" if why else ""
         print(f"  {text:22} {numbers[key]!r:>22}  {seed:>9}{note}")
     print("\nThe engine keeps every digit; the tutorial rounds as it goes. Its ∂h1/∂b1 = 0.044791 uses")
     print(f"f(−3) rounded to 0.047; with f(−3) = {numbers['h1']:.6f} the exact value is {numbers['dh1/db1']:.6f}.")

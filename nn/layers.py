@@ -45,14 +45,26 @@ def _input_length(module: str, x: Any, expected: int) -> None:
         raise TypeError(f"{module} expects a sequence of {expected} inputs (Values or numbers), "
                         f"got {type(x).__name__}: {x!r}") from None
     if got != expected:
-        raise ValueError(f"{module} expects {expected} inputs, got {got}")
+        raise ValueError(f"{module} expects {expected} inputs, got {got}" + _batch_hint(x, expected))
+
+
+def _batch_hint(x: Any, expected: int) -> str:
+    """A hint when ``x`` looks like a whole batch (rows of ``expected`` numbers): a model takes one sample."""
+    if getattr(x, "ndim", 1) == 2 and x.shape[1] == expected:
+        return _ONE_SAMPLE_AT_A_TIME
+    first = x[0] if len(x) and isinstance(x, (list, tuple)) else None
+    return _ONE_SAMPLE_AT_A_TIME if isinstance(first, (list, tuple)) and len(first) == expected else ""
+
+
+_ONE_SAMPLE_AT_A_TIME = "; a model takes one sample: [model(x) for x in X.tolist()], or nn.predict(model, X) for a batch"
 
 
 def _as_list(x: Any, module: str) -> Any:
     """Rows of numpy arrays become lists of floats once, instead of numpy scalars at every neuron."""
     if type(x) is np.ndarray:
         if x.ndim != 1:
-            raise ValueError(f"{module} expects one sample (a 1-D array), got an array of shape {x.shape}")
+            raise ValueError(f"{module} expects one sample (a 1-D array), got an array of shape {x.shape}"
+                             + _ONE_SAMPLE_AT_A_TIME)
         return x.tolist()
     return x
 

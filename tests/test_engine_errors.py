@@ -59,23 +59,23 @@ def test_arithmetic_with_a_non_finite_number_is_a_value_error(operation) -> None
 @pytest.mark.parametrize(
     ("operation", "error", "op_name", "shown"),
     [
-        (lambda: Value(0.0, label="z").log(), ValueError, "log", ["0.0", "'z'"]),
-        (lambda: Value(-1.0, label="z").log(), ValueError, "log", ["-1.0", "'z'"]),
-        (lambda: autograd.log(0), ValueError, "log", ["0.0"]),
-        (lambda: Value(-1.0, label="s").sqrt(), ValueError, "sqrt", ["-1.0", "'s'"]),
-        (lambda: autograd.sqrt(-1), ValueError, "sqrt", ["-1.0"]),
-        (lambda: Value(-8.0, label="b") ** 0.5, ValueError, "pow", ["-8.0", "0.5", "'b'"]),
-        (lambda: (-8) ** Value(0.5, label="e"), ValueError, "pow", ["-8.0", "0.5", "'e'"]),
-        (lambda: autograd.power(-8, 0.5), ValueError, "pow", ["-8.0", "0.5"]),
-        (lambda: Value(2.0, label="x") / 0, ZeroDivisionError, "div", ["2.0", "'x'"]),
-        (lambda: Value(2.0) / Value(0.0, label="d"), ZeroDivisionError, "div", ["0.0", "'d'"]),
-        (lambda: 1 / Value(0.0, label="d"), ZeroDivisionError, "div", ["0.0", "'d'"]),
-        (lambda: 0 ** Value(-1.0, label="n"), ZeroDivisionError, "pow", ["-1.0", "'n'"]),
-        (lambda: Value(0.0, label="z") ** -1, ZeroDivisionError, "pow", ["0.0", "'z'"]),
-        (lambda: Value(1000.0, label="big").exp(), OverflowError, "exp", ["1000.0", "'big'"]),
-        (lambda: autograd.exp(1000), OverflowError, "exp", ["1000.0"]),
-        (lambda: Value(1e300, label="h") * 1e300, OverflowError, "mul", ["1e+300", "'h'"]),
-        (lambda: Value(2.0, label="t") ** 5000.0, OverflowError, "pow", ["2.0", "'t'"]),
+        (lambda: Value(0.0, label="z").log(), ValueError, "log(x) is undefined here", ["0.0", "'z'"]),
+        (lambda: Value(-1.0, label="z").log(), ValueError, "log(x) is undefined here", ["-1.0", "'z'"]),
+        (lambda: autograd.log(0), ValueError, "log(x) is undefined here", ["0.0"]),
+        (lambda: Value(-1.0, label="s").sqrt(), ValueError, "√(x) is undefined here: sqrt(x) needs x >= 0", ["-1.0", "'s'"]),
+        (lambda: autograd.sqrt(-1), ValueError, "√(x) is undefined here", ["-1.0"]),
+        (lambda: Value(-8.0, label="b") ** 0.5, ValueError, "x^0.5 is undefined here", ["-8.0", "'b'"]),
+        (lambda: (-8) ** Value(0.5, label="e"), ValueError, "(-8)^x is undefined here", ["0.5", "'e'"]),
+        (lambda: autograd.power(-8, 0.5), ValueError, "x^0.5 is undefined here", ["-8.0"]),
+        (lambda: Value(2.0, label="x") / 0, ZeroDivisionError, "x ÷ 0 is undefined here: division by zero", ["2.0", "'x'"]),
+        (lambda: Value(2.0) / Value(0.0, label="d"), ZeroDivisionError, "a ÷ b is undefined here", ["0.0", "'d'"]),
+        (lambda: 1 / Value(0.0, label="d"), ZeroDivisionError, "1 ÷ x is undefined here", ["0.0", "'d'"]),
+        (lambda: 0 ** Value(-1.0, label="n"), ZeroDivisionError, "0^x is undefined here", ["-1.0", "'n'"]),
+        (lambda: Value(0.0, label="z") ** -1, ZeroDivisionError, "x^-1 is undefined here", ["0.0", "'z'"]),
+        (lambda: Value(1000.0, label="big").exp(), OverflowError, "exp(x) overflows", ["1000.0", "'big'"]),
+        (lambda: autograd.exp(1000), OverflowError, "exp(x) overflows", ["1000.0"]),
+        (lambda: Value(1e300, label="h") * 1e300, OverflowError, "x × 1e+300 gives inf", ["x is 1e+300, the Value labelled 'h'"]),
+        (lambda: Value(2.0, label="t") ** 5000.0, OverflowError, "x^5000 overflows", ["2.0", "'t'"]),
     ],
     ids=[
         "log(0)", "log(-1)", "log(0) float", "sqrt(-1)", "sqrt(-1) float", "Value(-8)**0.5", "(-8)**Value(0.5)",
@@ -83,11 +83,12 @@ def test_arithmetic_with_a_non_finite_number_is_a_value_error(operation) -> None
         "exp(1000) float", "overflowing product", "overflowing power",
     ],
 )
-def test_domain_errors_name_the_op_the_value_and_the_label(operation, error, op_name, shown) -> None:
+def test_domain_errors_show_the_operation_the_value_and_the_label(operation, error, op_name, shown) -> None:
     with pytest.raises(error) as caught:
         operation()
     message = str(caught.value)
-    assert op_name in message
+    assert op_name in message  # the operation as a learner writes it, never the table's internal name
+    assert not re.search(r"\b(divc|rdivc|powc|rpowc|mulc)\b", message)
     for text in shown:
         assert text in message
 

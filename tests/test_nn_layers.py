@@ -240,6 +240,12 @@ def test_mlp_with_wrong_input_length_names_expected_and_got():
         nn.MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize("batch", [np.zeros((10, 2)), [[0.0, 1.0]] * 5], ids=["array", "list of rows"])
+def test_calling_a_model_on_a_whole_batch_says_to_call_it_once_per_sample(batch):
+    with pytest.raises(ValueError, match=r"a model takes one sample: \[model\(x\) for x in X\.tolist\(\)\]"):
+        nn.MLP(2, [3, 1], seed=0)(batch)
+
+
 def test_mlp_rejects_a_two_dimensional_array_as_one_sample():
     with pytest.raises(ValueError, match=r"MLP expects one sample \(a 1-D array\), got an array of shape \(2, 2\)"):
         nn.MLP(2, [1], seed=0)(np.zeros((2, 2)))

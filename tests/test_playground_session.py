@@ -171,9 +171,18 @@ def test_the_snippet_rebuilds_the_run_weight_for_weight(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code = session.snippet()
     assert "epochs=2" in code
+    assert "# 6 playground steps of 10 points = 2 epochs of 3 batches\n" in code
     namespace: dict = {}
     exec(compile(code, "snippet", "exec"), namespace)  # our own generated program, in a test
     assert namespace["model"].state_dict() == pytest.approx(session.model.state_dict(), rel=1e-12, abs=1e-15)
+
+
+def test_the_snippet_says_when_fit_rounds_a_part_epoch_up():
+    from viz.playground_config import check_config
+    from viz.playground_snippet import snippet
+    config = check_config({"batch_size": 10})
+    assert "= 2.5 epochs of 10 batches; nn.fit trains whole epochs: 3" in snippet(config, 25, 100)
+    assert "= 0 epochs of 10 batches; nn.fit trains whole epochs: 1" in snippet(config, 0, 100)
 
 
 def test_the_player_trains_in_the_background_while_the_state_is_read():

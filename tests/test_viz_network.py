@@ -64,7 +64,9 @@ def test_a_legend_explains_colours_widths_and_dashes():
                  "activation for this sample"):
         assert text in legend
     assert style.POSITIVE in legend and style.NEGATIVE in legend
-    assert "positive grad" in viz.draw_network(tutorial_network(), edges="grad").source
+    trained = tutorial_network()
+    ((1 - trained([2.0, 3.0])) ** 2).backward()
+    assert "positive grad" in viz.draw_network(trained, edges="grad").source
     assert "positive weight" not in viz.draw_network(tutorial_network(), legend=False).source
 
 
@@ -185,3 +187,19 @@ def test_edges_option_rejects_unknown_quantities():
         viz.draw_network(net, edges="gradient")
     with pytest.raises(ValueError, match="edges"):
         viz.draw_network(net, edges=["grad"])
+
+
+def test_gradient_edges_before_any_backward_are_neutral_and_the_legend_says_why():
+    net = nn.MLP(2, [2, 1], seed=0)  # fresh: every .grad is 0
+    source = viz.draw_network(net, edges="grad").source
+    assert "every grad is 0: call loss.backward() first" in source
+    assert "positive grad" not in source
+    assert all(style.POSITIVE not in line and style.NEGATIVE not in line for line in weight_edges(source))
+
+
+def test_a_zero_weight_is_drawn_without_a_sign():
+    net = tutorial_network(w=((0.0, 1.0), (1.0, -1.0)))
+    edges = {line.split(" [")[0].strip(): line for line in weight_edges(viz.draw_network(net, show_bias=False).source)}
+    zero = edges["u0_0 -> u1_0"]
+    assert style.POSITIVE not in zero and style.NEGATIVE not in zero
+    assert style.POSITIVE in edges["u0_1 -> u1_0"] and style.NEGATIVE in edges["u0_1 -> u1_1"]

@@ -110,7 +110,8 @@ def _drawn_ids(run: Pass) -> tuple[dict[Value, str], dict[Value, str]]:
 def _changes(step: Step, homes: dict[Value, str], shown: dict[Value, str], precision: int) -> dict[str, Any]:
     """One step as the page replays it: caption, node processed (and its op), and each shown gradient it sets."""
     node = homes[step.node]
-    op = f"o{node[1:]}" if node.startswith("v") and not step.node.is_leaf else None
+    # The seed (step 0) only sets the output's own gradient: nothing has flowed through its op yet.
+    op = f"o{node[1:]}" if step.index > 0 and node.startswith("v") and not step.node.is_leaf else None
     return {
         "head": step.head, "lines": list(step.phrases), "node": node, "op": op, "flow": step.index > 0,
         "set": [[shown[v], format_number(g, precision), repr(g)] for v, g in step.sent if v in shown],

@@ -29,6 +29,8 @@ input[type=range] {{ flex: 1; accent-color: var(--accent); }}
 .picture {{ padding: 10px; text-align: center; overflow-x: auto; }}
 .picture svg {{ max-width: 100%; height: auto; }}
 .grad {{ fill: var(--ink); font-weight: normal; }}
+/* the cell's box touches the card's rounded border: inset it so the colour stays inside the card */
+.gradbg {{ transform-box: fill-box; transform-origin: center; transform: scale(0.9, 0.78); }}
 .unknown .gradbg {{ fill: var(--unknown); }}
 .unknown .grad {{ fill: var(--muted); }}
 .fresh .gradbg {{ fill: var(--fresh); }}

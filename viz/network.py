@@ -163,7 +163,9 @@ class _Picture:
         self.show_bias = show_bias
         self.quantity = _EDGE_QUANTITIES[edges]
         params = [p for layer in layers for n in layer.neurons for p in (*n.w, n.b)]
-        self.heaviest = max((abs(self.quantity(p)) for p in params), default=0.0) or 1.0
+        heaviest = max((abs(self.quantity(p)) for p in params), default=0.0)
+        self.all_zero = heaviest == 0.0  # e.g. edges="grad" before any backward(): nothing to compare
+        self.heaviest = heaviest or 1.0
         n_edges = sum(sizes[c] * sizes[c + 1] for c in range(len(layers)))
         self.labelled = n_edges <= _LABEL_EDGES_UP_TO
         self.big = max(sizes) > 8
@@ -215,7 +217,9 @@ class _Picture:
         t = abs(w) / self.heaviest
         width = 0.4 + 3.4 * t
         # Light weights fade out so the strong connections carry the picture of a dense network.
-        color = (style.POSITIVE if w >= 0 else style.NEGATIVE) + f"{round(0x50 + 0xaf * t):02x}"
+        # A zero has no sign: drawn neutral, not as a faint "positive".
+        sign = _ZERO_EDGE if w == 0 else (style.POSITIVE if w > 0 else style.NEGATIVE)
+        color = sign + f"{round(0x50 + 0xaf * t):02x}"
         n = self.precision
         # Tooltips keep every digit, as draw's do; what the picture shows is rounded to ``precision``.
         tip = f"{p.label or 'weight'} = {p.data!r}" + (f", grad = {p.grad!r}" if p.grad else "")
@@ -229,11 +233,11 @@ class _Picture:
     def legend(self, activations: bool, gradients: bool) -> str:
         """A one-line key (HTML-like table): what colours, widths and dashes mean."""
         what = "grad" if self.edges_of == "grad" else "weight"
-        items = [
-            (_swatch(style.POSITIVE), f"positive {what}"),
-            (_swatch(style.NEGATIVE), f"negative {what}"),
-            ("width", f"|{what}|, thickest {format_number(self.heaviest, self.precision)}"),
-        ]
+        if self.all_zero:
+            hint = ": call loss.backward() first" if what == "grad" else ""
+            items = [(_swatch(_ZERO_EDGE), f"every {what} is 0{hint}")]
+        else:
+            items = self._edge_key(what)
         if self.show_bias:
             items.append((f'<FONT COLOR="{style.MUTED}"><B>- - -</B></FONT>', f"dashed: bias {what}, from +1"))
         if activations:
@@ -247,6 +251,17 @@ class _Picture:
         )
         return (f'<TABLE BORDER="1" STYLE="ROUNDED" COLOR="#d3dae3" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
                 f"<TR>{cells}</TR></TABLE>")
+
+    def _edge_key(self, what: str) -> list[tuple[str, str]]:
+        """The legend's entries for colour and width."""
+        return [
+            (_swatch(style.POSITIVE), f"positive {what}"),
+            (_swatch(style.NEGATIVE), f"negative {what}"),
+            ("width", f"|{what}|, thickest {format_number(self.heaviest, self.precision)}"),
+        ]
+
+
+_ZERO_EDGE = "#9aa3ad"  # a zero weight or gradient: neither positive nor negative
 
 
 def _swatch(colour: str) -> str:

@@ -57,7 +57,7 @@ def snippet(config: PlaygroundConfig, steps: int, n_train: int) -> str:
         f"model = nn.MLP({len(config.features)}, {sizes}, activation={ACTIVATIONS[config.activation]!r}, "
         f"output_activation='identity', seed={config.seed})",
         f"optimizer = nn.{optimizer}(model.parameters(), lr={config.lr!r})",
-        f"# {steps} playground steps of {config.batch_size} points = {epochs} epoch(s) of {batches} batches",
+        _epochs_comment(steps, config.batch_size, batches, epochs),
         "nn.fit(model, features(X_train), y_train, loss=\"binary_cross_entropy_with_logits\", optimizer=optimizer,",
         f"       epochs={epochs}, batch_size={config.batch_size}, seed={config.seed}, l2={config.l2!r}, progress=False)",
         "print(nn.evaluate(model, features(X_test), y_test, loss=\"binary_cross_entropy_with_logits\"))",
@@ -65,4 +65,12 @@ def snippet(config: PlaygroundConfig, steps: int, n_train: int) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _epochs_comment(steps: int, batch_size: int, batches: int, epochs: int) -> str:
+    """How the page's steps map onto fit's whole epochs (fit cannot stop mid-epoch, so it rounds up)."""
+    done = f"# {steps} playground steps of {batch_size} points = {steps / batches:.3g} epochs of {batches} batches"
+    if steps == epochs * batches:
+        return done
+    return done + f"; nn.fit trains whole epochs: {epochs}"
 
