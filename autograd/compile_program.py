@@ -11,6 +11,7 @@ choices inside ops (``relu``, ``sign``, ``abs``).
 
 from __future__ import annotations
 
+import threading
 from operator import attrgetter
 from typing import Any, Callable
 
@@ -24,6 +25,7 @@ from .compile_trace import TraceError, trace
 from .value import Value
 
 _data = attrgetter("data")
+_WORKSPACES = 4  # batch sizes a program keeps arrays for, per thread
 
 
 class Program:
@@ -47,6 +49,9 @@ class Program:
         self.parameters: list[Value] = plan.parameters
         self.n_inputs = plan.n_inputs
         self.outputs = len(plan.outputs)
+        rows = [where for source, where in plan.outputs if source == "V"]
+        self._output_rows = np.array(rows, dtype=np.intp) if len(rows) == self.outputs else None
+        self._local = threading.local()  # per thread: batch size → Workspace (arrays and bound closures)
 
     # ----- arrays in, arrays out: the API training loops use ------------------------------------
     def parameter_array(self) -> np.ndarray:
@@ -63,10 +68,11 @@ class Program:
         >>> w = Value(3.0); compile(lambda x: w * x[0], 1).run([[1.0], [2.0]], np.array([0.5])).tolist()
         [[0.5], [1.0]]
         """
-        V, P = self._start(X, params)
-        compile_exec.forward(self._plan, V, P)
-        self._check_finite(V, "running")
-        return self._outputs(V, P)
+        ws = self._start(X, params)
+        with np.errstate(all="ignore"):  # a domain error becomes nan or inf, reported just below
+            ws.run_forward()
+        self._check_finite(ws, "running")
+        return self._outputs(ws)
 
     def run_with_gradient(self, X: Any, params: np.ndarray, upstream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Outputs (batch, outputs), and Σ over the batch of upstream · d(outputs)/d(params), a vector.
@@ -76,25 +82,23 @@ class Program:
         >>> out.tolist(), grads.tolist()
         ([[3.0], [6.0]], [3.0])
         """
-        plan = self._plan
-        V, P = self._start(X, params)
-        weights = compile_exec.forward(plan, V, P)
-        self._check_finite(V, "running")
-        G = np.zeros_like(V)
-        GP = np.zeros(len(P), dtype=self.dtype)
-        upstream = np.asarray(upstream, dtype=self.dtype).reshape(V.shape[1], self.outputs)
-        for k, (source, where) in enumerate(plan.outputs):
-            if source == "V":
-                G[where] += upstream[:, k]
-            else:
-                GP[where] += upstream[:, k].sum()
-        compile_exec.backward(plan, V, G, P, GP, weights)
-        grads = GP[:len(self.parameters)]
+        ws = self._start(X, params)
+        upstream = np.asarray(upstream, dtype=self.dtype)
+        if upstream.shape != (ws.batch, self.outputs):
+            upstream = upstream.reshape(ws.batch, self.outputs)
+        with np.errstate(all="ignore"):  # a domain error becomes nan or inf, reported just below
+            ws.run_forward()
+            finite = ws.finite()
+            if finite:
+                ws.run_backward(upstream)
+        if not finite:
+            self._check_finite(ws, "running")
+        grads = ws.GP[:len(self.parameters)].copy()  # the workspace is reused by the next call
         if not np.isfinite(np.add.reduce(grads)):  # one pass: any inf or nan shows in the sum
             bad = np.flatnonzero(~np.isfinite(grads))
             if bad.size:
                 raise ValueError(f"backward produced a non-finite gradient for {self.parameters[int(bad[0])]!r}")
-        return self._outputs(V, P), grads
+        return self._outputs(ws), grads
 
     # ----- the scalar engine's contract: .data in, .grad out ------------------------------------
     def __call__(self, X: Any) -> np.ndarray:
@@ -149,27 +153,38 @@ class Program:
             raise ValueError(f"X must have shape (batch, {self.n_inputs}), got {X.shape}")
         if len(X) == 0:
             raise ValueError("X is empty: it needs at least one row")
-        if not np.isfinite(X).all():
-            raise ValueError("X contains NaN or infinite values")
-        return X
+        return X  # whether X is finite is checked with the node values, in one pass (_check_finite)
 
-    def _start(self, X: Any, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _start(self, X: Any, params: np.ndarray) -> compile_exec.Workspace:
+        """This thread's workspace for X's batch size, loaded with X and ``params``."""
         X = self._rows(X)
-        plan = self._plan
         if params.shape != (len(self.parameters),):
             raise ValueError(f"params must be a vector of {len(self.parameters)} numbers, got shape {params.shape}")
-        V = np.empty((plan.n_rows, len(X)), dtype=self.dtype)
-        V[:plan.n_inputs] = X.T
-        P = np.concatenate([params.astype(self.dtype, copy=False), plan.constants])
-        return V, P
+        spaces = self._local.__dict__.setdefault("spaces", {})
+        ws = spaces.get(len(X))
+        if ws is None:
+            if len(spaces) >= _WORKSPACES:  # keep a few batch sizes (training's and the last batch's)
+                del spaces[next(iter(spaces))]
+            ws = spaces[len(X)] = compile_exec.Workspace(self._plan, len(X), self.dtype)
+        np.copyto(ws.V[:self.n_inputs], X.T)
+        np.copyto(ws.P[:len(params)], params)
+        return ws
 
-    def _outputs(self, V: np.ndarray, P: np.ndarray) -> np.ndarray:
-        columns = [V[where] if source == "V" else np.full(V.shape[1], P[where]) for source, where in self._plan.outputs]
-        return np.stack(columns, axis=1)
+    def _outputs(self, ws: compile_exec.Workspace) -> np.ndarray:
+        """The outputs (batch, outputs) as a fresh array (the workspace is reused by the next call)."""
+        if self._output_rows is not None:
+            return ws.V[self._output_rows].T  # one gather
+        out = np.empty((ws.batch, self.outputs), dtype=self.dtype)
+        for k, (source, where) in enumerate(self._plan.outputs):
+            out[:, k] = ws.V[where] if source == "V" else ws.P[where]
+        return out
 
-    def _check_finite(self, V: np.ndarray, doing: str) -> None:
-        if np.isfinite(np.add.reduce(V, axis=None)) or np.isfinite(V).all():
+    def _check_finite(self, ws: compile_exec.Workspace, doing: str) -> None:
+        if ws.finite():
             return
+        V = ws.V
+        if not np.isfinite(V[:self.n_inputs]).all():
+            raise ValueError("X contains NaN or infinite values")
         for step in self._plan.steps:
             bad = ~np.isfinite(V[step.out])
             if bad.any():

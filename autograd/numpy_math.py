@@ -51,7 +51,8 @@ def softplus(x):
 
 
 def relu(x):
-    return np.where(x > 0.0, x, 0.0)
+    """max(x, 0) in one ufunc call (the hot path of every relu network)."""
+    return np.maximum(x, 0.0)
 
 
 def leaky_relu(x, slope):

@@ -104,7 +104,7 @@ class CompiledTraining:
             raise ValueError(f"compile=True: this loss branches on target values and y has {len(targets)} distinct "
                              f"targets (at most {MAX_TARGET_ROWS} can be traced); train without compile")
         self.targets, self.columns = list(targets.astype(y.dtype)), columns.reshape(-1)
-        self._column_of = {row.tobytes(): k for k, row in enumerate(targets.astype(y.dtype))}
+        self._target_table = targets.astype(y.dtype)
         rows = _trace_features(X, (0, 1 if len(X) > 1 else 0))
         self.program = autograd.compile(self._objective_per_target, X.shape[1], example=rows)
 
@@ -129,9 +129,13 @@ class CompiledTraining:
         self.data = np.fromiter((p.data for p in optimizer.params), np.float64, len(optimizer.params))
         self._all_in_optimizer = len(used) == len(prog)
         self._in_optimizer = np.array([id(p) in position for p in prog], dtype=bool)
+        self._used = int(self._in_optimizer.sum())
+        self._loss_columns = 1 if self.columns is None else len(self.targets)
         self._fixed = self.program.parameter_array()  # for parameters the optimizer does not move
         moved = {id(p): i for i, p in enumerate(optimizer.params)}
-        self._decayed = np.array([moved[id(p)] for p in model_parameters if id(p) in moved], dtype=np.intp)
+        decayed = np.array([moved[id(p)] for p in model_parameters if id(p) in moved], dtype=np.intp)
+        whole = len(decayed) == len(self.data) and np.array_equal(decayed, np.arange(len(decayed)))
+        self._decayed = slice(None) if whole else decayed  # every parameter, in order: no gather
 
     # ----- training --------------------------------------------------------------------------
     def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -144,42 +148,51 @@ class CompiledTraining:
 
     def step(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         """Train on one minibatch (rows of X, their targets y): returns its outputs (n, k) and the data loss."""
-        n = len(X)
-        loss_columns = 1 if self.columns is None else len(self.targets)
-        inputs = np.asarray(X, dtype=np.float64)
-        if self.columns is None:  # the targets ride along as extra input columns
-            inputs = np.hstack([inputs, np.asarray(y, dtype=np.float64).reshape(n, -1)])
-        pick = np.zeros(n, dtype=np.intp) if self.columns is None else self._columns(y)
+        n, losses = len(X), self._loss_columns
         scale = 1.0 / n if self.reduction == "mean" else 1.0
         upstream = np.zeros((n, self.program.outputs))
-        upstream[np.arange(n), pick] = scale
-        used = int(self._in_optimizer.sum())
-        if self._all_in_optimizer:
-            params = self.data[:used]
-        else:
-            params = self._fixed.copy()
-            params[self._in_optimizer] = self.data[:used]
-        out, grads = self.program.run_with_gradient(inputs, params, upstream)
+        if self.columns is None:  # the targets ride along as extra input columns; one loss output
+            inputs, chosen = np.hstack([np.asarray(X, dtype=np.float64),
+                                        np.asarray(y, dtype=np.float64).reshape(n, -1)]), None
+            upstream[:, 0] = scale
+        else:  # one traced loss per target row: each sample's own is chosen
+            inputs, chosen = X, self._chosen(y)
+            np.multiply(chosen, scale, out=upstream[:, :losses])
+        out, grads = self.program.run_with_gradient(inputs, self._parameter_vector(), upstream)
+        used = self._used
         if used == len(self.data):
-            full = grads
+            full = grads  # a fresh array: updated in place below
         else:
             full = np.zeros_like(self.data)
             full[:used] = grads if self._all_in_optimizer else grads[self._in_optimizer]
         if self.l2:
-            full[self._decayed] += 2.0 * self.l2 * self.data[self._decayed]
+            decayed = self._decayed
+            full[decayed] += (2.0 * self.l2) * self.data[decayed]
         self.optimizer.step_arrays(self.data, full)
         if not np.isfinite(np.add.reduce(self.data)):  # one pass; any inf or nan shows in the sum
             raise OverflowError("training diverged (a weight became inf or nan; try a smaller learning rate)")
-        loss = float(out[np.arange(n), pick].sum() * scale)
-        return out[:, loss_columns:], loss
+        picked = out[:, 0] if chosen is None else out[:, :losses][chosen]  # row by row, one loss each
+        return out[:, losses:], float(np.add.reduce(picked) * scale)
 
-    def _columns(self, y: np.ndarray) -> np.ndarray:
-        """Which traced loss (target row) each sample's targets select."""
+    def _parameter_vector(self) -> np.ndarray:
+        """The program's parameters: the optimizer's array, with any parameter it does not move filled in."""
+        if self._all_in_optimizer:
+            return self.data[:self._used]
+        params = self._fixed.copy()
+        params[self._in_optimizer] = self.data[:self._used]
+        return params
+
+    def _chosen(self, y: np.ndarray) -> np.ndarray:
+        """(samples, traced losses): True where a sample's targets are that loss's target row."""
         rows = np.asarray(y, dtype=self.y.dtype).reshape(len(y), -1)
-        try:
-            return np.array([self._column_of[r.tobytes()] for r in rows], dtype=np.intp)
-        except KeyError:
-            raise ValueError("a target row in this batch was not among the training targets the loss was traced for") from None
+        table = self._target_table
+        if table.shape[1] == 1:
+            chosen = rows == table[:, 0]  # (n, 1) against (k,): (n, k)
+        else:
+            chosen = (rows[:, None, :] == table[None]).all(axis=2)
+        if np.count_nonzero(chosen) != len(rows):  # target rows are distinct: at most one True per sample
+            raise ValueError("a target row in this batch was not among the training targets the loss was traced for")
+        return chosen
 
     def write_back(self) -> None:
         """Copy the trained weights from the array into the parameters' ``.data``."""
