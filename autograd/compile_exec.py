@@ -180,13 +180,13 @@ def _build_backward(ws: Workspace) -> None:
             build = _matmul_backward if step.kind == MATMUL else _elementwise_backward
             kernels.append(build(k, step, targets))
     ws.backward = kernels
+    ws.seed = _seeder(plan, targets)
     ws.zero = _zeroing(ws.G, ~targets.assigned_G) + _zeroing(ws.GP, ~targets.assigned_P)
-    ws.seed = _seeder(plan, ws.G, ws.GP)
 
 
 def _count_writes(plan: Plan, n_p: int) -> tuple[np.ndarray, np.ndarray]:
-    """How many contributions land on each row of G and each position of GP (outputs' seeds count twice,
-    so they are always zeroed and added to)."""
+    """How many contributions land on each row of G and each position of GP, an output's seed counting as
+    one (on GP as two: a seed there is always added)."""
     writes = {"V": np.zeros(plan.n_rows, np.intp), "P": np.zeros(n_p, np.intp)}
     for step in plan.steps:
         if not step.needs_grad:
@@ -197,7 +197,7 @@ def _count_writes(plan: Plan, n_p: int) -> tuple[np.ndarray, np.ndarray]:
             if o.needs_grad:
                 np.add.at(writes[o.source], o.index, 1)
     for source, where in plan.outputs:
-        writes[source][where] += 2
+        writes[source][where] += 1 if source == "V" else 2
     return writes["V"], writes["P"]
 
 
@@ -212,14 +212,21 @@ def _zeroing(target: np.ndarray, needs: np.ndarray) -> list[Kernel]:
     return [partial(target[a:b].fill, 0) for a, b in runs]
 
 
-def _seeder(plan: Plan, G: np.ndarray, GP: np.ndarray) -> Callable[[np.ndarray], None]:
-    """Adds the upstream gradients (batch, outputs) into the output rows of G (or positions of GP)."""
-    into_rows = [(k, G[where]) for k, (source, where) in enumerate(plan.outputs) if source == "V"]
+def _seeder(plan: Plan, targets: _Targets) -> Callable[[np.ndarray], None]:
+    """Puts the upstream gradients (batch, outputs) into the output rows of G (or positions of GP): an
+    output row nothing else writes is assigned, the others (zeroed first) are added to."""
+    G, GP = targets.G, targets.GP
+    assign = [(k, G[where]) for k, (source, where) in enumerate(plan.outputs)
+              if source == "V" and targets.may_assign(slice(where, where + 1))]
+    kept = {k for k, _ in assign}
+    add_rows = [(k, G[where]) for k, (source, where) in enumerate(plan.outputs) if source == "V" and k not in kept]
     into_p = [(k, where) for k, (source, where) in enumerate(plan.outputs) if source == "P"]
-    add = np.add
+    add, copy = np.add, np.copyto
 
     def seed(upstream: np.ndarray) -> None:
-        for k, row in into_rows:  # rows were zeroed: an output returned twice gets both seeds
+        for k, row in assign:
+            copy(row, upstream[:, k])
+        for k, row in add_rows:
             add(row, upstream[:, k], out=row)
         for k, where in into_p:
             GP[where] += upstream[:, k].sum()

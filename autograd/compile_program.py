@@ -12,7 +12,6 @@ choices inside ops (``relu``, ``sign``, ``abs``).
 from __future__ import annotations
 
 import threading
-from operator import attrgetter
 from typing import Any, Callable
 
 import numpy as np
@@ -24,7 +23,6 @@ from .compile_plan import Plan, build_plan
 from .compile_trace import TraceError, trace
 from .value import Value
 
-_data = attrgetter("data")
 _WORKSPACES = 4  # batch sizes a program keeps arrays for, per thread
 
 
@@ -60,7 +58,9 @@ class Program:
         >>> w = Value(3.0); compile(lambda x: w * x[0], 1).parameter_array().tolist()
         [3.0]
         """
-        return np.fromiter(map(_data, self.parameters), dtype=self.dtype, count=len(self.parameters))
+        # A list comprehension reads the slot with the interpreter's specialised attribute load: several times
+        # faster than map(attrgetter("data"), ...) on 100,000 parameters scattered in memory.
+        return np.fromiter([p.data for p in self.parameters], dtype=self.dtype, count=len(self.parameters))
 
     def run(self, X: Any, params: np.ndarray) -> np.ndarray:
         """Outputs for every row of ``X`` with the parameters taken from ``params``: shape (batch, outputs).

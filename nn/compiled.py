@@ -24,15 +24,37 @@ from autograd import Value
 FEW_TARGET_ROWS = 16  # up to this many distinct target rows (classes), one traced loss per row
 MAX_TARGET_ROWS = 64  # distinct target rows a loss that branches on targets may have (one traced loss each)
 _BATCH_ROWS = 4096  # inference batch: bounds the memory of one program call
-_programs: "weakref.WeakKeyDictionary[Any, dict[int, autograd.Program]]" = weakref.WeakKeyDictionary()
+_programs: "weakref.WeakKeyDictionary[Any, dict[tuple, autograd.Program]]" = weakref.WeakKeyDictionary()
+
+
+def compute_dtype(dtype: Any, compile: bool) -> np.dtype:
+    """The dtype a compiled model computes in: float64 (the default, ``None``) or float32.
+
+    Only compiled execution has a choice: the scalar engine computes in Python floats.
+
+    >>> compute_dtype("float32", compile=True), compute_dtype(None, compile=False)
+    (dtype('float32'), dtype('float64'))
+    """
+    if dtype is None:
+        return np.dtype(np.float64)
+    if not compile:
+        raise ValueError(f"dtype={dtype!r} needs compile=True: the scalar engine computes in Python floats (float64)")
+    try:
+        chosen = np.dtype(dtype)
+    except TypeError:
+        chosen = None
+    if chosen not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be float64 or float32, got {dtype!r}")
+    return chosen
 
 
 def _row(out: Any) -> list:
     return [out] if isinstance(out, Value) else list(out)
 
 
-def model_program(model: Callable, n_features: int) -> autograd.Program:
-    """The model compiled for ``n_features`` inputs (cached per model), outputs as a list of columns.
+def model_program(model: Callable, n_features: int, dtype: Any = np.float64) -> autograd.Program:
+    """The model compiled for ``n_features`` inputs computing in ``dtype`` (cached per model), outputs as a
+    list of columns.
 
     >>> import nn
     >>> net = nn.MLP(2, [3, 2], seed=0)
@@ -43,25 +65,31 @@ def model_program(model: Callable, n_features: int) -> autograd.Program:
         cache = _programs.setdefault(model, {})
     except TypeError:  # a model that cannot be weakly referenced is compiled afresh
         cache = {}
-    if n_features not in cache:
-        cache[n_features] = autograd.compile(lambda xs: _row(model(xs)), n_features)
-    return cache[n_features]
+    key = (n_features, np.dtype(dtype).name)
+    if key not in cache:
+        cache[key] = autograd.compile(lambda xs: _row(model(xs)), n_features, dtype=dtype)
+    return cache[key]
 
 
-def compiled_outputs(model: Callable, X: np.ndarray) -> np.ndarray:
-    """``model``'s outputs on every row of ``X`` (float64, shape (n, outputs)), batch by batch.
+def compiled_outputs(model: Callable, X: np.ndarray, dtype: Any = np.float64) -> np.ndarray:
+    """``model``'s outputs on every row of ``X`` computed in ``dtype``, returned as float64 (shape (n, outputs)),
+    batch by batch.
 
     >>> import nn
     >>> compiled_outputs(nn.MLP(2, [3, 2], seed=0), np.zeros((5, 2))).shape
     (5, 2)
     """
-    prog = model_program(model, X.shape[1])
+    prog = model_program(model, X.shape[1], dtype)
     params = prog.parameter_array()
-    return np.concatenate([prog.run(X[i:i + _BATCH_ROWS], params) for i in range(0, len(X), _BATCH_ROWS)])
+    out = np.concatenate([prog.run(X[i:i + _BATCH_ROWS], params) for i in range(0, len(X), _BATCH_ROWS)])
+    return out.astype(np.float64, copy=False)
 
 
 class CompiledTraining:
     """One compiled training run: ``step(rows)`` is forward, loss, backward and the optimizer's update on arrays.
+
+    ``dtype=float32`` runs the forward and backward passes in float32; the weights and the optimizer's
+    state stay float64 arrays (the Values hold Python floats), so only the step's arithmetic is rounded.
 
     >>> import nn
     >>> from nn.data import gender_table
@@ -75,12 +103,12 @@ class CompiledTraining:
     """
 
     def __init__(self, model: Callable, loss_fn: Callable, X: np.ndarray, y: np.ndarray, optimizer: Any,
-                 l2: float = 0.0, parameters: list[Value] | None = None) -> None:
+                 l2: float = 0.0, parameters: list[Value] | None = None, dtype: Any = np.float64) -> None:
         if not callable(getattr(optimizer, "step_arrays", None)):
             raise TypeError(f"compile=True needs an optimizer from nn.optim (with step_arrays), "
                             f"got {type(optimizer).__name__}")
         self.model, self.loss_fn, self.X, self.optimizer, self.l2 = model, loss_fn, X, optimizer, l2
-        self.y = y
+        self.y, self.dtype = y, compute_dtype(dtype, compile=True)
         self.outputs = len(_row(_eager(model, X[0])))
         self.reduction = _reduction(model, loss_fn, X, y)
         self._compile_objective()
@@ -95,7 +123,8 @@ class CompiledTraining:
         if len(targets) > FEW_TARGET_ROWS and pair is not None:
             try:
                 rows = np.hstack([_trace_features(X, pair), y[list(pair)].reshape(2, -1).astype(np.float64)])
-                self.program = autograd.compile(self._objective_with_targets, rows.shape[1], example=rows)
+                self.program = autograd.compile(self._objective_with_targets, rows.shape[1], example=rows,
+                                                dtype=self.dtype)
                 self.columns = None
                 return
             except (autograd.TraceError, ValueError, TypeError):
@@ -106,7 +135,7 @@ class CompiledTraining:
         self.targets, self.columns = list(targets.astype(y.dtype)), columns.reshape(-1)
         self._target_table = targets.astype(y.dtype)
         rows = _trace_features(X, (0, 1 if len(X) > 1 else 0))
-        self.program = autograd.compile(self._objective_per_target, X.shape[1], example=rows)
+        self.program = autograd.compile(self._objective_per_target, X.shape[1], example=rows, dtype=self.dtype)
 
     def _objective_with_targets(self, xs: list[Value]) -> list[Value]:
         d = self.X.shape[1]
@@ -159,6 +188,8 @@ class CompiledTraining:
             inputs, chosen = X, self._chosen(y)
             np.multiply(chosen, scale, out=upstream[:, :losses])
         out, grads = self.program.run_with_gradient(inputs, self._parameter_vector(), upstream)
+        if self.dtype != np.float64:  # float32 computes the step; weights and optimizer state stay float64
+            out, grads = out.astype(np.float64), grads.astype(np.float64)
         used = self._used
         if used == len(self.data):
             full = grads  # a fresh array: updated in place below
@@ -168,9 +199,7 @@ class CompiledTraining:
         if self.l2:
             decayed = self._decayed
             full[decayed] += (2.0 * self.l2) * self.data[decayed]
-        self.optimizer.step_arrays(self.data, full)
-        if not np.isfinite(np.add.reduce(self.data)):  # one pass; any inf or nan shows in the sum
-            raise OverflowError("training diverged (a weight became inf or nan; try a smaller learning rate)")
+        self.optimizer.step_arrays(self.data, full)  # all or nothing: it refuses a step to inf or nan
         picked = out[:, 0] if chosen is None else out[:, :losses][chosen]  # row by row, one loss each
         return out[:, losses:], float(np.add.reduce(picked) * scale)
 

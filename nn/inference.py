@@ -29,20 +29,23 @@ def output_row(out: Any) -> list:
     return [out] if isinstance(out, autograd.Value) else out
 
 
-def model_outputs(model: Callable[[Sequence[float]], Any], X: Any, *, compile: bool = False) -> np.ndarray:
+def model_outputs(model: Callable[[Sequence[float]], Any], X: Any, *, compile: bool = False,
+                  dtype: Any = None) -> np.ndarray:
     """Run the model on every row of ``X`` without recording a graph; float64 array of shape (n, outputs).
 
     ``compile=True`` traces the model once (``autograd.compile``, cached per model) and runs it on
-    numpy batches: the same numbers, much faster for big ``X``.
+    numpy batches: the same numbers, much faster for big ``X``; ``dtype="float32"`` computes in float32
+    (the result is float64 either way).
 
     >>> from nn.layers import MLP
     >>> model_outputs(MLP(2, [3, 1], seed=0), [[0.0, 1.0], [1.0, 0.0]]).shape
     (2, 1)
     """
-    if compile:
-        from .compiled import compiled_outputs  # here, not at the top: compiled imports this module
+    from .compiled import compiled_outputs, compute_dtype  # here, not at the top: compiled imports this module
 
-        return compiled_outputs(model, as_features(X))
+    dtype = compute_dtype(dtype, compile)
+    if compile:
+        return compiled_outputs(model, as_features(X), dtype)
     with autograd.no_grad():
         return np.array([[o.data for o in output_row(model(x))] for x in rows_of(X)])
 
@@ -53,7 +56,7 @@ def choose_decision(decision: str | None, loss: Any, num_outputs: int) -> str:
 
 
 def predict(model: Callable, X: Any, decision: str | None = None, *, loss: Any = None,
-            compile: bool = False) -> np.ndarray:
+            compile: bool = False, dtype: Any = None) -> np.ndarray:
     """Class labels for every row of ``X`` (int64), by a ``decision`` rule from ``nn.metrics``.
 
     With ``decision=None`` the rule is inferred from ``loss`` and the number of outputs: argmax
@@ -63,7 +66,7 @@ def predict(model: Callable, X: Any, decision: str | None = None, *, loss: Any =
     >>> predict(MLP(2, [3, 1], output_activation="sigmoid", seed=0), [[0.0, 1.0]]).shape
     (1,)
     """
-    out = model_outputs(model, X, compile=compile)
+    out = model_outputs(model, X, compile=compile, dtype=dtype)
     return to_labels(out, choose_decision(decision, loss, out.shape[1]))
 
 
@@ -100,10 +103,11 @@ def evaluate(
     metrics: Iterable[Metric] | None = ("accuracy",),
     decision: str | None = None,
     compile: bool = False,
+    dtype: Any = None,
 ) -> dict[str, float]:
     """The mean ``loss`` and each metric of ``model`` on ``(X, y)``, computed without a graph.
 
-    ``compile=True`` runs the model compiled on numpy batches (see ``model_outputs``).
+    ``compile=True`` runs the model compiled on numpy batches (see ``model_outputs``, also for ``dtype``).
 
     >>> from nn.layers import MLP
     >>> sorted(evaluate(MLP(2, [1], seed=0), [[0.0, 1.0], [1.0, 1.0]], [0, 1]))
@@ -113,8 +117,8 @@ def evaluate(
     y = as_targets(y, len(X))
     loss_fn = _losses.get(loss)
     named = metric_functions(metrics)
-    if compile:  # the loss reads the outputs as plain Values: no model graph is built
-        outputs = model_outputs(model, X, compile=True)
+    if compile or dtype is not None:  # the loss reads the outputs as plain Values: no model graph is built
+        outputs = model_outputs(model, X, compile=compile, dtype=dtype)
         with autograd.no_grad():
             result = {"loss": float(loss_fn([[autograd.Value(v) for v in row] for row in outputs.tolist()], y).data)}
     else:

@@ -118,3 +118,41 @@ def test_predict_and_evaluate_compiled_agree_with_the_scalar_path() -> None:
     a = nn.evaluate(net, X, CLASSES, loss="sparse_categorical_cross_entropy", compile=True)
     b = nn.evaluate(net, X, CLASSES, loss="sparse_categorical_cross_entropy")
     assert a == pytest.approx(b, rel=1e-12)
+
+
+def test_fit_predict_and_evaluate_in_float32_stay_close_to_float64() -> None:
+    y = np.eye(3)[CLASSES]
+    runs = {}
+    for dtype in ("float64", "float32"):
+        net = nn.MLP(3, [6, 3], "tanh", "softmax", seed=2)
+        history = nn.fit(net, X, y, loss="categorical_cross_entropy", optimizer=nn.Adam(net.parameters(), lr=0.02),
+                         epochs=3, batch_size=8, progress=False, seed=0, compile=True, dtype=dtype)
+        weights = np.array([p.data for p in net.parameters()])
+        outputs = nn.model_outputs(net, X, compile=True, dtype=dtype)
+        scores = nn.evaluate(net, X, y, loss="categorical_cross_entropy", compile=True, dtype=dtype)
+        runs[dtype] = (history, weights, outputs, scores, nn.predict(net, X, compile=True, dtype=dtype))
+    (h64, w64, o64, s64, p64), (h32, w32, o32, s32, p32) = runs["float64"], runs["float32"]
+    assert not np.array_equal(w32, w64)  # float32 really rounds differently...
+    np.testing.assert_allclose(w32, w64, rtol=1e-4, atol=1e-5)  # ...within float32's precision
+    np.testing.assert_allclose(h32["loss"], h64["loss"], rtol=1e-5)
+    assert o32.dtype == np.float64 and not np.array_equal(o32, o64)
+    np.testing.assert_allclose(o32, o64, rtol=1e-4, atol=1e-5)
+    assert s32 == pytest.approx(s64, rel=1e-5)
+    assert np.mean(p32 == p64) >= 0.95
+
+
+def test_a_dtype_without_compile_or_a_dtype_other_than_float32_or_64_is_refused_before_training() -> None:
+    net = nn.MLP(3, [2], seed=0)
+    before = [p.data for p in net.parameters()]
+    fit = lambda **kw: nn.fit(net, X, BINARY, loss="mse", optimizer=nn.SGD(net.parameters(), lr=0.1), epochs=1,
+                              progress=False, **kw)
+    with pytest.raises(ValueError, match=r"dtype='float32' needs compile=True"):
+        fit(dtype="float32")
+    for bad in ("float16", np.int64, "banana"):
+        with pytest.raises(ValueError, match="dtype must be float64 or float32"):
+            fit(compile=True, dtype=bad)
+    with pytest.raises(ValueError, match="needs compile=True"):
+        nn.predict(net, X, dtype=np.float32)
+    with pytest.raises(ValueError, match="needs compile=True"):
+        nn.evaluate(net, X, BINARY, dtype=np.float32)
+    assert [p.data for p in net.parameters()] == before
