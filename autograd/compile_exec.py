@@ -34,10 +34,12 @@ class Workspace:
         self.V = np.empty((plan.n_rows, batch), dtype=dtype)
         self.P = np.empty(len(plan.parameters) + len(plan.constants), dtype=dtype)
         self.P[len(plan.parameters):] = plan.constants
+        self.inputs, self.parameters = self.V[:plan.n_inputs], self.P[:len(plan.parameters)]  # views
         self.weights: dict[int, np.ndarray] = {}  # MATMUL step → its weight matrix (a view of P, or a buffer)
         self.forward = [_forward_kernel(k, step, self) for k, step in enumerate(plan.steps)]
         self.G: np.ndarray | None = None  # the backward half is built on the first backward call
         self.GP: np.ndarray | None = None
+        self.parameters_grad: np.ndarray | None = None
         self.backward: list[Kernel] = []
         self.zero: list[Kernel] = []
         self.seed: Callable[[np.ndarray], None] | None = None
@@ -172,6 +174,7 @@ def _build_backward(ws: Workspace) -> None:
     """G, GP, the zeroing, the output seeding and one closure per step that needs gradients, in reverse."""
     plan = ws.plan
     ws.G, ws.GP = np.empty_like(ws.V), np.empty_like(ws.P)
+    ws.parameters_grad = ws.GP[:len(plan.parameters)]  # a view
     targets = _Targets(ws)
     kernels = []
     for k in range(len(plan.steps) - 1, -1, -1):

@@ -82,6 +82,17 @@ class Program:
         >>> out.tolist(), grads.tolist()
         ([[3.0], [6.0]], [3.0])
         """
+        ws = self._gradient(X, params, upstream)
+        grads = ws.GP[:len(self.parameters)].copy()  # the workspace is reused by the next call
+        if not np.isfinite(np.add.reduce(grads)):  # one pass: any inf or nan shows in the sum
+            bad = np.flatnonzero(~np.isfinite(grads))
+            if bad.size:
+                raise ValueError(f"backward produced a non-finite gradient for {self.parameters[int(bad[0])]!r}")
+        return self._outputs(ws), grads
+
+    def _gradient(self, X: Any, params: np.ndarray, upstream: np.ndarray) -> compile_exec.Workspace:
+        """Forward and backward into this thread's workspace; the gradients are ``ws.GP[:len(parameters)]``,
+        valid until the next call (compiled training reads them at once, so it needs no copy)."""
         ws = self._start(X, params)
         upstream = np.asarray(upstream, dtype=self.dtype)
         if upstream.shape != (ws.batch, self.outputs):
@@ -93,12 +104,7 @@ class Program:
                 ws.run_backward(upstream)
         if not finite:
             self._check_finite(ws, "running")
-        grads = ws.GP[:len(self.parameters)].copy()  # the workspace is reused by the next call
-        if not np.isfinite(np.add.reduce(grads)):  # one pass: any inf or nan shows in the sum
-            bad = np.flatnonzero(~np.isfinite(grads))
-            if bad.size:
-                raise ValueError(f"backward produced a non-finite gradient for {self.parameters[int(bad[0])]!r}")
-        return self._outputs(ws), grads
+        return ws
 
     # ----- the scalar engine's contract: .data in, .grad out ------------------------------------
     def __call__(self, X: Any) -> np.ndarray:
@@ -166,8 +172,8 @@ class Program:
             if len(spaces) >= _WORKSPACES:  # keep a few batch sizes (training's and the last batch's)
                 del spaces[next(iter(spaces))]
             ws = spaces[len(X)] = compile_exec.Workspace(self._plan, len(X), self.dtype)
-        np.copyto(ws.V[:self.n_inputs], X.T)
-        np.copyto(ws.P[:len(params)], params)
+        np.copyto(ws.inputs, X.T)
+        np.copyto(ws.parameters, params)
         return ws
 
     def _outputs(self, ws: compile_exec.Workspace) -> np.ndarray:

@@ -134,6 +134,7 @@ class CompiledTraining:
                              f"targets (at most {MAX_TARGET_ROWS} can be traced); train without compile")
         self.targets, self.columns = list(targets.astype(y.dtype)), columns.reshape(-1)
         self._target_table = targets.astype(y.dtype)
+        self._target_column = self._target_table[:, 0]
         rows = _trace_features(X, (0, 1 if len(X) > 1 else 0))
         self.program = autograd.compile(self._objective_per_target, X.shape[1], example=rows, dtype=self.dtype)
 
@@ -187,12 +188,14 @@ class CompiledTraining:
         else:  # one traced loss per target row: each sample's own is chosen
             inputs, chosen = X, self._chosen(y)
             np.multiply(chosen, scale, out=upstream[:, :losses])
-        out, grads = self.program.run_with_gradient(inputs, self._parameter_vector(), upstream)
+        # The program's own workspace: its gradients are used (and added to) in place, before the next call.
+        ws = self.program._gradient(inputs, self._parameter_vector(), upstream)
+        out, grads = self.program._outputs(ws), ws.parameters_grad
         if self.dtype != np.float64:  # float32 computes the step; weights and optimizer state stay float64
             out, grads = out.astype(np.float64), grads.astype(np.float64)
         used = self._used
         if used == len(self.data):
-            full = grads  # a fresh array: updated in place below
+            full = grads
         else:
             full = np.zeros_like(self.data)
             full[:used] = grads if self._all_in_optimizer else grads[self._in_optimizer]
@@ -216,7 +219,7 @@ class CompiledTraining:
         rows = np.asarray(y, dtype=self.y.dtype).reshape(len(y), -1)
         table = self._target_table
         if table.shape[1] == 1:
-            chosen = rows == table[:, 0]  # (n, 1) against (k,): (n, k)
+            chosen = rows == self._target_column  # (n, 1) against (k,): (n, k)
         else:
             chosen = (rows[:, None, :] == table[None]).all(axis=2)
         if np.count_nonzero(chosen) != len(rows):  # target rows are distinct: at most one True per sample
