@@ -126,3 +126,15 @@ def test_a_neurons_weights_stand_w1_first_in_the_picture():
     shown = svg_nodes(viz.draw(loss).source, with_x=True)
     column = next(x for text, x, _ in shown if text == "w3")  # L2.N1's weights stand in one column
     assert [text for text, x, _ in shown if abs(x - column) < 2 and text.startswith("w")] == ["w1", "w2", "w3"]
+
+
+def test_a_penalty_over_every_parameter_neither_counts_as_outputs_nor_pulls_the_layout():
+    X, y = make_moons(20, seed=0)
+    model = nn.MLP(2, [4, 1], activation="relu", seed=1)
+    loss = hinge([model(list(map(float, x))) for x in X], 2 * y - 1) + nn.l2_penalty(model.parameters(), 1e-4)
+    source = viz.draw(loss, collapse="neuron").source
+    assert source.count(">20 outputs<") == 5  # L1.N1..N4 and L2.N1, one output per sample each
+    assert "23 outputs" not in source and "linear, relu" not in source
+    penalty_edges = [line for line in source.splitlines() if "constraint=false" in line]
+    assert len(penalty_edges) == 5  # one faint edge from each neuron's parameters into the penalty
+    assert all("style=dashed" in line for line in penalty_edges)

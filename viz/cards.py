@@ -187,7 +187,8 @@ class Cards:
             return self._terms(grouping, key, hot)
         members = grouping.members[key]
         params = sum(map(self.is_param, members))
-        outs = grouping.outputs_of(key)
+        # What the group computes for the rest of the graph; its parameters used outside (a penalty) are not outputs.
+        outs = [o for o in grouping.outputs_of(key) if not self.is_param(o)]
         kind = "neuron" if grouping.collapse == "neuron" else "layer"
         acts = dict.fromkeys("linear" if o.op is None or o.op.linear else o.op.name for o in outs)
         detail = f"{params} params · {escape(', '.join(acts))}"

@@ -221,6 +221,8 @@ class _Writer:
             source = self.node_id(p)
             attrs = self._operand_attrs(v, p, side, operands[j] if operands else "", hot)
             if self.grouping.key_of(p) is not None:  # from a folded node: one edge, however many of its Values are used
+                if self.card.is_param(p) and _HOT_ATTRS not in attrs:
+                    attrs = _PARAMETER_EDGE_ATTRS
                 self._edge_once(source, f"o{i}", attrs)
             else:
                 self.edges.append(f"{source} -> o{i}" + (f" [{attrs}]" if attrs else ""))
@@ -262,6 +264,9 @@ def _dense_pairs(order: list[Value], grouping: Grouping) -> set[tuple[str, str]]
 
 _DENSE_AT = 24  # more edges than this between two layers' neurons: thin, translucent lines
 _DENSE_ATTRS = f'color="{style.EDGE}90", penwidth=0.5, arrowsize=0.35'
+# A folded group's parameters used outside it (an L2 penalty over every weight): faint, and left out of
+# the ranking, so the bundle neither dominates the picture nor stretches the layout.
+_PARAMETER_EDGE_ATTRS = f'color="{style.EDGE}60", penwidth=0.5, arrowsize=0.35, style=dashed, constraint=false'
 
 
 def _weights(v: Value) -> tuple[Value, ...] | None:
