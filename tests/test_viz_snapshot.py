@@ -174,3 +174,13 @@ def test_a_huge_graph_is_refused_with_a_clear_message():
 def test_a_non_value_is_a_type_error():
     with pytest.raises(TypeError, match="snapshot needs one Value"):
         snapshot(3.0)
+
+
+def test_sliders_come_in_the_order_the_forward_pass_uses_them():
+    import nn
+    model = nn.MLP(2, [2, 1], seed=0)
+    x1, x2 = Value(0.5, label="x1"), Value(-1.0, label="x2")
+    loss = (model([x1, x2]) - 1) ** 2
+    names = [i["name"] for i in snapshot(loss)["inputs"]]
+    assert names == ["x1", "x2", "L1.N1.w1", "L1.N1.w2", "L1.N1.b", "L1.N2.w1", "L1.N2.w2", "L1.N2.b",
+                     "L2.N1.w1", "L2.N1.w2", "L2.N1.b"]

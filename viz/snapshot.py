@@ -82,8 +82,7 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
         "nodes": nodes,
         "output": index[output],
         "target": index[target],
-        "inputs": [{"name": n["name"], "id": n["id"], "value": n["data"]} for n in nodes
-                   if n["role"] in ("input", "parameter")],
+        "inputs": _inputs(nodes, order, index),
         "structure": key,
     }
     folds = None if fold is None else fold_fields(order, output, index, names, key, fold, expanded)
@@ -94,6 +93,17 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
         result["backward"] = backward
         result["forward"] = [_forward_step(v, index, names) for v in order]
     return result
+
+
+def _inputs(nodes: list[dict[str, Any]], order: list[Value], index: dict[Value, int]) -> list[dict[str, Any]]:
+    """The sliders, in the order the forward pass first uses them (an MLP's L1.N1.w1 before L2's), inputs first."""
+    first_use: dict[int, int] = {}
+    for i, v in enumerate(order):
+        for p in v.parents:
+            first_use.setdefault(index[p], i)
+    leaves = [n for n in nodes if n["role"] in ("input", "parameter")]
+    leaves.sort(key=lambda n: (n["role"] != "input", first_use.get(n["id"], len(order)), n["id"]))
+    return [{"name": n["name"], "id": n["id"], "value": n["data"]} for n in leaves]
 
 
 def _forward_step(v: Value, index: dict[Value, int], names: dict[Value, str]) -> dict[str, Any]:
