@@ -466,8 +466,9 @@ class ExplorerView {
       el("p", {class: "vg-formula", text: node.op ? `${node.name} = ${node.formula} = ${fmt(node.data)}` : `${node.name} = ${fmt(node.data)}`}),
     ];
     if (node.op) {
-      rows.push(el("p", {}, el("span", {class: "vg-key", text: "op "}), el("code", {text: node.op === node.text ? node.op : `${node.op} (${node.text})`})),
-        el("p", {}, el("span", {class: "vg-key", text: "rule "}), el("code", {text: node.rule})));
+      // The op's rule is shown only in this graph's names (the table): its textbook letters (∂/∂x = cos x)
+      // would read as this graph's own x.
+      rows.push(el("p", {}, el("span", {class: "vg-key", text: "op "}), el("code", {text: node.op === node.text ? node.op : `${node.op} (${node.text})`})));
       const table = el("table", {class: "vg-sends"}, el("tr", {},
         ...["to", "local derivative", "", "× grad", "= sent"].map((h) => el("th", {text: h}))));
       node.parents.forEach((p, k) => table.append(el("tr", {},
