@@ -16,7 +16,8 @@ Signatures:
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from .shared_math import TWO_OVER_SQRT_PI
@@ -33,7 +34,9 @@ class Op:
     name: stable identifier (``"mul"``); symbol: how pictures show it (``"×"``);
     arity: 1, 2, or None for n-ary ops whose parents are a tuple of any length;
     derivative: the local derivative as a learner would write it, one ``∂/∂name = ...`` part per
-    operand name, joined by ", "; template: the picture label with the op's constant (``"× {c}"``);
+    operand name, joined by ", "; derivative_in: ``derivative_in(names, c) -> tuple[str, ...]``, the
+    same rule in any operand names, one right-hand side per operand (per group for an n-ary op),
+    with the constant ``c`` as a number (None: write it as ``c``); views show rules with it; template: the picture label with the op's constant (``"× {c}"``);
     domain: where it is defined, for error messages.
 
     Facts for views (so they never test op names):
@@ -63,6 +66,7 @@ class Op:
     formula: Callable[[Sequence[str], Any], str] | None = None
     parameter: tuple[str, float] | None = None
     public: bool = False
+    derivative_in: Callable[[Sequence[str], float | None], tuple[str, ...]] | None = None
 
     def describe(self, arg: object = None) -> str:
         """How a picture labels this op, with its constant filled in: ``MULC.describe(3.0) == '× 3'``."""
@@ -82,17 +86,31 @@ class Op:
         return [f"{name}{i}" for name in self.operands for i in range(1, n + 1)]
 
     def rule_for(self, position: int, count: int) -> str:
-        """The part of ``derivative`` about the parent at ``position`` of a node with ``count`` parents.
+        """The rule for the parent at ``position`` of a node with ``count`` parents, in the table's names.
 
         >>> OPS["div"].rule_for(1, 2), OPS["dot"].rule_for(3, 4)
         ('∂/∂b = −a/b²', '∂/∂xᵢ = wᵢ')
         """
-        parts = self.derivative.split(", ∂/∂")
-        parts = [parts[0], *("∂/∂" + p for p in parts[1:])]
-        if len(parts) != len(self.operands):
-            return self.derivative
+        names = self.operands if self.arity is not None else tuple(f"{o}ᵢ" for o in self.operands)
         group = position if self.arity is not None else position // max(1, count // len(self.operands))
-        return parts[min(group, len(parts) - 1)]
+        group = min(group, len(names) - 1)
+        return f"∂/∂{names[group]} = {self.derivative_in(names, None)[group]}"
+
+    def local_derivative(self, position: int, names: Sequence[str], arg: Any = None) -> str:
+        """∂node/∂parent for the parent at ``position``, written in the parents' ``names`` with the
+        node's constant ``arg`` filled in: the op's ``derivative_in``, nothing rewritten.
+
+        >>> OPS["powc"].local_derivative(0, ["a"], 3.0), OPS["dot"].local_derivative(3, ["w1", "w2", "u", "v"])
+        ('3·a^2', 'w2')
+        """
+        if self.arity is not None:
+            c = None if arg is None or isinstance(arg, tuple) else arg
+            return self.derivative_in(list(names), c)[position]
+        groups = len(self.operands)
+        n = max(1, len(names) // groups)
+        group, i = divmod(position, n)
+        c = arg[i] if isinstance(arg, tuple) else None
+        return self.derivative_in([names[i + k * n] for k in range(groups)], c)[min(group, groups - 1)]
 
     def caption(
         self,
@@ -161,7 +179,8 @@ def define_op(
     forward: Callable,
     vjp: Callable,
     *,
-    derivative: str,
+    derivative: str | None = None,
+    derivative_in: Callable[[Sequence[str], float | None], tuple[str, ...]] | None = None,
     symbol: str | None = None,
     arity: int | None = 1,
     domain: str = "",
@@ -177,7 +196,10 @@ def define_op(
 
     ``forward(m, arg, *xs)`` computes the result from floats; ``vjp(m, g, y, arg, *xs)`` returns the
     gradient contribution for each operand, written against the namespace ``m`` so it also runs on
-    Values (derivatives of any order). See ``Op`` for the other fields; ``undefine_op`` removes it.
+    Values (derivatives of any order). The rule's text is ``derivative`` (``"∂/∂x = 1/(1 + x²)"``), or
+    ``derivative_in(names, c)``, a function writing it in any operand names, or both; from the text
+    alone, ``derivative_in`` fills its operand names (and ``c``, or the parameter's name) in as
+    written. See ``Op`` for the other fields; ``undefine_op`` removes it.
 
     >>> import math, autograd
     >>> op = define_op("atan", lambda m, arg, x: math.atan(x), lambda m, g, y, arg, x: (g / (1 + x * x),),
@@ -187,7 +209,7 @@ def define_op(
     >>> undefine_op("atan")
     """
     op = _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, operands, ordered,
-                  linear, formula, parameter, public)
+                  linear, formula, parameter, public, derivative_in)
     OPS[name] = op
     if public:
         added: list[Callable[[Op], None]] = []
@@ -216,7 +238,7 @@ def undefine_op(name: str) -> None:
 
 
 def _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, operands, ordered,
-             linear, formula, parameter, public) -> Op:
+             linear, formula, parameter, public, derivative_in) -> Op:
     if not isinstance(name, str) or not name.isascii() or not name.isidentifier() or name.startswith("_") \
             or keyword.iskeyword(name):
         raise ValueError(f"op name must be an ASCII identifier not starting with '_', got {name!r}")
@@ -225,8 +247,11 @@ def _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, op
     for what, f in (("forward", forward), ("vjp", vjp)):
         if not callable(f):
             raise TypeError(f"{what} must be callable, got {type(f).__name__}: {f!r}")
-    if formula is not None and not callable(formula):
-        raise TypeError(f"formula must be callable, got {type(formula).__name__}: {formula!r}")
+    for what, f in (("formula", formula), ("derivative_in", derivative_in)):
+        if f is not None and not callable(f):
+            raise TypeError(f"{what} must be callable, got {type(f).__name__}: {f!r}")
+    if derivative is None and derivative_in is None:
+        raise TypeError(f"define_op({name!r}) needs its rule's text: derivative= (or derivative_in=)")
     if arity not in (1, 2, None):
         raise ValueError(f"arity must be 1, 2 or None (n-ary), got {arity!r}")
     for what, text in (("derivative", derivative), ("symbol", symbol), ("domain", domain), ("template", template)):
@@ -242,11 +267,43 @@ def _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, op
         if arity != 1 or not (isinstance(parameter, tuple) and len(parameter) == 2
                               and isinstance(parameter[0], str) and parameter[0].isidentifier()):
             raise ValueError(f"parameter must be (name, default) on a unary op, got {parameter!r}")
-    return Op(
-        name, name if symbol is None else symbol, arity, forward, vjp, derivative, template, domain,
+    if derivative_in is None:
+        derivative_in = _rule_from_text(derivative, operands, parameter)
+    op = Op(
+        name, name if symbol is None else symbol, arity, forward, vjp, derivative or "", template, domain,
         operands, arity == 2 if ordered is None else bool(ordered), bool(linear), formula, parameter,
-        bool(public) and arity is not None,
+        bool(public) and arity is not None, derivative_in,
     )
+    if derivative is None:  # the table's text, written by the op's own function in its operand names
+        count = len(operands) if arity is None else arity
+        op = replace(op, derivative=", ".join(op.rule_for(i, count) for i in range(count)))
+    return op
+
+
+def _rule_from_text(derivative: str, operands: tuple[str, ...], parameter: Any) -> Callable:
+    """The ``derivative_in`` of an op defined by its text alone: each operand's ``∂/∂name = …`` part
+    with the operand names (``x``, an n-ary ``xᵢ``), ``c`` and the parameter's name as blanks to fill."""
+    parts = re.split(r",\s*(?=∂/∂)", derivative)
+    sides = [part.partition(" = ")[2] or part for part in parts]
+    if len(sides) != len(operands):
+        sides = [derivative] * len(operands)
+    constants = ("c", *(parameter[:1] if parameter else ()))
+    words = "|".join(re.escape(w) for w in (*operands, *constants))
+    # A blank is a whole word (not inside "exp"), with an n-ary op's ᵢ, or ˣ (a superscript x).
+    pieces = [re.split(rf"((?<![A-Za-z])(?:{words})ᵢ?(?![A-Za-z])|ˣ)", side) for side in sides]
+
+    def fill(word: str, names: Sequence[str], c: float | None) -> str:
+        if word == "ˣ":
+            return f"^{names[operands.index('x')]}" if "x" in operands else word
+        bare = word.rstrip("ᵢ")
+        if bare in operands:
+            return names[operands.index(bare)]
+        return word if c is None else _number(c)
+
+    def derivative_in(names: Sequence[str], c: float | None) -> tuple[str, ...]:
+        return tuple("".join(fill(p, names, c) if k % 2 else p for k, p in enumerate(side)) for side in pieces)
+
+    return derivative_in
 
 
 def _builtin(name: str, forward: Callable, vjp: Callable, **facts: Any) -> Op:
@@ -260,123 +317,161 @@ def _binary_formula(symbol: str) -> Callable[[Sequence[str], Any], str]:
     return lambda names, c: f"{names[0]} {symbol} {names[1]}"
 
 
+def _constant(c: float | None, name: str = "c") -> str:
+    """A rule's constant: its name in the table's general rule, its value at a node."""
+    return name if c is None else _number(c)
+
+
+def _grouped(c: float | None) -> str:
+    """The constant as an operand of ÷ or ^: a negative one in parentheses."""
+    return f"({_number(c)})" if c is not None and c < 0 else _constant(c)
+
+
+def _negated(c: float | None) -> str:
+    """−c, with the sign worked out at a node (−(−3) is 3)."""
+    return "−c" if c is None else _number(-c) if c < 0 else f"−{_number(c)}"
+
+
+def _scaled(c: float | None, name: str, term: str) -> str:
+    """c·term, with the factor left out at a node where it is 1 (and −term where it is −1)."""
+    if c is None:
+        return f"{name}·{term}"
+    return term if c == 1 else f"-{term}" if c == -1 else f"{_number(c)}·{term}"
+
+
+def _e_to(x: str) -> str:
+    return "eˣ" if x == "x" else f"e^{x}"
+
+
+def _power_rule(names: Sequence[str], c: float | None) -> tuple[str]:
+    """d/dx xᶜ = c·x^(c−1), with the arithmetic done at a node: 2·x, 3·x^2, 1, 0.5·x^(-0.5)."""
+    x = names[0]
+    if c is None:
+        return (f"c·{x}^(c−1)",)
+    e = c - 1
+    if e == 0:
+        return (_number(c),)
+    power = x if e == 1 else f"{x}^{_number(e)}" if e > 0 else f"{x}^({_number(e)})"
+    return (_scaled(c, "c", power),)
+
+
 # ----- the built-in ops ------------------------------------------------------------------------------
 
 # Binary arithmetic: parents (a, b). The dunders (a + b) are their surface, written by hand in value.py.
 ADD = _builtin("add", lambda m, arg, a, b: a + b, lambda m, g, y, arg, a, b: (g, g),
-               derivative="∂/∂a = 1, ∂/∂b = 1", symbol="+", arity=2, ordered=False, linear=True,
+               derivative_in=lambda n, c: ("1", "1"), symbol="+", arity=2, ordered=False, linear=True,
                formula=_binary_formula("+"))
 SUB = _builtin("sub", lambda m, arg, a, b: a - b, lambda m, g, y, arg, a, b: (g, -g),
-               derivative="∂/∂a = 1, ∂/∂b = −1", symbol="−", arity=2, formula=_binary_formula("−"))
+               derivative_in=lambda n, c: ("1", "−1"), symbol="−", arity=2, formula=_binary_formula("−"))
 MUL = _builtin("mul", lambda m, arg, a, b: a * b, lambda m, g, y, arg, a, b: (g * b, g * a),
-               derivative="∂/∂a = b, ∂/∂b = a", symbol="×", arity=2, ordered=False, formula=_binary_formula("×"))
+               derivative_in=lambda n, c: (n[1], n[0]), symbol="×", arity=2, ordered=False, formula=_binary_formula("×"))
 DIV = _builtin("div", lambda m, arg, a, b: a / b, lambda m, g, y, arg, a, b: (g / b, -g * y / b),
-               derivative="∂/∂a = 1/b, ∂/∂b = −a/b²", symbol="÷", arity=2, domain="division by zero",
+               derivative_in=lambda n, c: (f"1/{n[1]}", f"−{n[0]}/{n[1]}²"), symbol="÷", arity=2, domain="division by zero",
                formula=_binary_formula("÷"))
 POW = _builtin(
     "pow",
     lambda m, arg, a, b: m.power(a, b),
     lambda m, g, y, arg, a, b: (g * m.power_slope(a, b), g * m.xlogy(y, a)),
-    derivative="∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", symbol="^", arity=2, formula=_binary_formula("^"),
+    derivative_in=lambda n, c: (f"{n[1]}·{n[0]}^({n[1]}−1)", f"{n[0]}^{n[1]}·ln {n[0]}"), symbol="^", arity=2, formula=_binary_formula("^"),
     domain="a**b needs a >= 0 unless b is a whole number, and a != 0 when b < 0",
 )
 
 # Arithmetic with a plain-number constant c (kept in ``arg``): one node, no extra leaf for c.
-ADDC = _builtin("addc", lambda m, arg, x: x + arg, lambda m, g, y, arg, x: (g,), derivative="∂/∂x = 1",
+ADDC = _builtin("addc", lambda m, arg, x: x + arg, lambda m, g, y, arg, x: (g,), derivative_in=lambda n, c: ("1",),
                 symbol="+", template="+ {c}", formula=lambda n, c: f"{n[0]} + {c}")
-SUBC = _builtin("subc", lambda m, arg, x: x - arg, lambda m, g, y, arg, x: (g,), derivative="∂/∂x = 1",
+SUBC = _builtin("subc", lambda m, arg, x: x - arg, lambda m, g, y, arg, x: (g,), derivative_in=lambda n, c: ("1",),
                 symbol="−", template="− {c}", formula=lambda n, c: f"{n[0]} − {c}")
-RSUBC = _builtin("rsubc", lambda m, arg, x: arg - x, lambda m, g, y, arg, x: (-g,), derivative="∂/∂x = −1",
+RSUBC = _builtin("rsubc", lambda m, arg, x: arg - x, lambda m, g, y, arg, x: (-g,), derivative_in=lambda n, c: ("−1",),
                  symbol="−", template="{c} −", ordered=True, formula=lambda n, c: f"{c} − {n[0]}")
-MULC = _builtin("mulc", lambda m, arg, x: x * arg, lambda m, g, y, arg, x: (g * arg,), derivative="∂/∂x = c",
+MULC = _builtin("mulc", lambda m, arg, x: x * arg, lambda m, g, y, arg, x: (g * arg,), derivative_in=lambda n, c: (_constant(c),),
                 symbol="×", template="× {c}", formula=lambda n, c: f"{n[0]} × {c}")
-DIVC = _builtin("divc", lambda m, arg, x: x / arg, lambda m, g, y, arg, x: (g / arg,), derivative="∂/∂x = 1/c",
+DIVC = _builtin("divc", lambda m, arg, x: x / arg, lambda m, g, y, arg, x: (g / arg,), derivative_in=lambda n, c: (f"1/{_grouped(c)}",),
                 symbol="÷", template="÷ {c}", domain="division by zero",
                 formula=lambda n, c: f"{n[0]} ÷ {c}")
 RDIVC = _builtin("rdivc", lambda m, arg, x: arg / x, lambda m, g, y, arg, x: (-g * y / x,),
-                 derivative="∂/∂x = −c/x²", symbol="÷", template="{c} ÷", domain="division by zero",
+                 derivative_in=lambda n, c: (f"{_negated(c)}/{n[0]}²",), symbol="÷", template="{c} ÷", domain="division by zero",
                  ordered=True, formula=lambda n, c: f"{c} ÷ {n[0]}")
 POWC = _builtin(
     "powc",
     lambda m, arg, x: m.power(x, arg),
     lambda m, g, y, arg, x: (g * m.power_slope(x, arg),),
-    derivative="∂/∂x = c·x^(c−1)", symbol="^", template="^{c}", formula=lambda n, c: f"{n[0]}^{c}",
+    derivative_in=_power_rule, symbol="^", template="^{c}", formula=lambda n, c: f"{n[0]}^{c}",
     domain="x**c needs x >= 0 unless c is a whole number, and x != 0 when c < 0",
 )
 RPOWC = _builtin(
     "rpowc",
     lambda m, arg, x: m.power(arg, x),
     lambda m, g, y, arg, x: (g * m.xlogy(y, arg),),
-    derivative="∂/∂x = c^x·ln c", symbol="^", template="{c}^", ordered=True,
-    formula=lambda n, c: f"({c})^{n[0]}" if str(c)[:1] in "-−" else f"{c}^{n[0]}",  # (−8)^x, not −(8^x)
+    derivative_in=lambda n, c: (f"{_grouped(c)}^{n[0]}·ln {_grouped(c)}",), symbol="^", template="{c}^",
+    ordered=True, formula=lambda n, c: f"({c})^{n[0]}" if str(c)[:1] in "-−" else f"{c}^{n[0]}",  # (−8)^x, not −(8^x)
     domain="c**x needs c >= 0 unless x is a whole number, and c != 0 when x < 0",
 )
-NEG = _builtin("neg", lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), derivative="∂/∂x = −1",
+NEG = _builtin("neg", lambda m, arg, x: -x, lambda m, g, y, arg, x: (-g,), derivative_in=lambda n, c: ("−1",),
                symbol="−", formula=lambda n, c: f"−{n[0]}")
 ABS = _builtin("abs", lambda m, arg, x: abs(x), lambda m, g, y, arg, x: (g * m.sign(x),),
-               derivative="∂/∂x = sign(x)", symbol="|·|", formula=lambda n, c: f"|{n[0]}|")
+               derivative_in=lambda n, c: (f"sign({n[0]})",), symbol="|·|", formula=lambda n, c: f"|{n[0]}|")
 
 # Functions: each is a Value method, an autograd function and a parser name.
 EXP = _builtin("exp", lambda m, arg, x: m.exp(x), lambda m, g, y, arg, x: (g * y,),
-               derivative="∂/∂x = eˣ", public=True)
+               derivative_in=lambda n, c: (_e_to(n[0]),), public=True)
 LOG = _builtin("log", lambda m, arg, x: m.log(x), lambda m, g, y, arg, x: (g / x,),
-               derivative="∂/∂x = 1/x", domain="log(x) needs x > 0", public=True)
+               derivative_in=lambda n, c: (f"1/{n[0]}",), domain="log(x) needs x > 0", public=True)
 SQRT = _builtin("sqrt", lambda m, arg, x: m.sqrt(x), lambda m, g, y, arg, x: (g * 0.5 / y,),
-                derivative="∂/∂x = 1/(2√x)", symbol="√", domain="sqrt(x) needs x >= 0", public=True)
+                derivative_in=lambda n, c: (f"1/(2√{n[0]})",), symbol="√", domain="sqrt(x) needs x >= 0", public=True)
 SIN = _builtin("sin", lambda m, arg, x: m.sin(x), lambda m, g, y, arg, x: (g * m.cos(x),),
-               derivative="∂/∂x = cos x", public=True)
+               derivative_in=lambda n, c: (f"cos {n[0]}",), public=True)
 COS = _builtin("cos", lambda m, arg, x: m.cos(x), lambda m, g, y, arg, x: (-g * m.sin(x),),
-               derivative="∂/∂x = −sin x", public=True)
+               derivative_in=lambda n, c: (f"−sin {n[0]}",), public=True)
 TAN = _builtin("tan", lambda m, arg, x: m.tan(x), lambda m, g, y, arg, x: (g * (1 + y * y),),
-               derivative="∂/∂x = 1 + tan²x", public=True)
+               derivative_in=lambda n, c: (f"1 + tan²{n[0]}",), public=True)
 TANH = _builtin("tanh", lambda m, arg, x: m.tanh(x), lambda m, g, y, arg, x: (g * m.tanh_grad(x, y),),
-                derivative="∂/∂x = 1 − tanh²x", public=True)
+                derivative_in=lambda n, c: (f"1 − tanh²{n[0]}",), public=True)
 SIGMOID = _builtin(
     "sigmoid",
     lambda m, arg, x: m.sigmoid(x),
     # 1 − σ(x) is computed as σ(−x): subtracting from 1 would lose every digit in the far tail.
     lambda m, g, y, arg, x: (g * y * m.sigmoid(-x),),
-    derivative="∂/∂x = σ(x)·(1 − σ(x))", symbol="σ", public=True,
+    derivative_in=lambda n, c: (f"σ({n[0]})·(1 − σ({n[0]}))",), symbol="σ", public=True,
 )
 RELU = _builtin("relu", lambda m, arg, x: m.relu(x), lambda m, g, y, arg, x: (g * m.step(x),),
-                derivative="∂/∂x = 1 if x > 0 else 0", symbol="ReLU", public=True)
+                derivative_in=lambda n, c: (f"1 if {n[0]} > 0 else 0",), symbol="ReLU", public=True)
 LEAKY_RELU = _builtin(
     "leaky_relu",
     lambda m, arg, x: m.leaky_relu(x, arg),
     lambda m, g, y, arg, x: (g * (arg + (1 - arg) * m.step(x)),),
-    derivative="∂/∂x = 1 if x > 0 else slope", symbol="LeakyReLU", template="LeakyReLU({c})",
+    derivative_in=lambda n, c: (f"1 if {n[0]} > 0 else {_constant(c, 'slope')}",), symbol="LeakyReLU", template="LeakyReLU({c})",
     parameter=("slope", 0.01), public=True,
 )
 ELU = _builtin(
     "elu",
     lambda m, arg, x: m.elu(x, arg),
     lambda m, g, y, arg, x: (g * m.elu_slope(x, arg),),
-    derivative="∂/∂x = 1 if x > 0 else α·eˣ", symbol="ELU", template="ELU({c})",
+    derivative_in=lambda n, c: (f"1 if {n[0]} > 0 else {_scaled(c, 'α', _e_to(n[0]))}",), symbol="ELU", template="ELU({c})",
     parameter=("alpha", 1.0), public=True,
 )
 GELU = _builtin(
     "gelu",
     lambda m, arg, x: m.gelu(x),
     lambda m, g, y, arg, x: (g * (m.normal_cdf(x) + x * m.normal_pdf(x)),),
-    derivative="∂/∂x = Φ(x) + x·φ(x)", symbol="GELU", public=True,
+    derivative_in=lambda n, c: (f"Φ({n[0]}) + {n[0]}·φ({n[0]})",), symbol="GELU", public=True,
 )
 SOFTPLUS = _builtin("softplus", lambda m, arg, x: m.softplus(x), lambda m, g, y, arg, x: (g * m.sigmoid(x),),
-                    derivative="∂/∂x = σ(x)", public=True)
+                    derivative_in=lambda n, c: (f"σ({n[0]})",), public=True)
 SILU = _builtin(
     "silu",
     lambda m, arg, x: m.silu(x),
     lambda m, g, y, arg, x: (g * m.sigmoid(x) * (1 + x * m.sigmoid(-x)),),
-    derivative="∂/∂x = σ(x)·(1 + x·(1 − σ(x)))", symbol="SiLU", public=True,
+    derivative_in=lambda n, c: (f"σ({n[0]})·(1 + {n[0]}·(1 − σ({n[0]})))",), symbol="SiLU", public=True,
 )
 SIGN = _builtin(
     "sign",
     lambda m, arg, x: m.sign(x, arg),
     lambda m, g, y, arg, x: (g * 0.0,),
-    derivative="∂/∂x = 0 (a step: no gradient flows, as in the perceptron)",
+    derivative_in=lambda n, c: ("0 (a step: no gradient flows, as in the perceptron)",),
     parameter=("at_zero", 0.0), public=True, formula=lambda n, c: f"sign({n[0]})",
 )
 ERF = _builtin("erf", lambda m, arg, x: m.erf(x), lambda m, g, y, arg, x: (g * TWO_OVER_SQRT_PI * m.exp(-x * x),),
-               derivative="∂/∂x = (2/√π)·e^(−x²)", public=True)
+               derivative_in=lambda n, c: (f"(2/√π)·e^(−{n[0]}²)",), public=True)
 
 
 # N-ary ops: parents are a tuple of any length (their constructors, sum and dot, are in functional).
@@ -391,13 +486,13 @@ def _dot_vjp(m, g, y, arg, *xs):
 
 
 SUM = _builtin("sum", lambda m, arg, *xs: sum(xs), lambda m, g, y, arg, *xs: (g,) * len(xs),
-               derivative="∂/∂xᵢ = 1", symbol="Σ", arity=None, linear=True, formula=lambda n, c: n[0])
-DOT = _builtin("dot", _dot_forward, _dot_vjp, derivative="∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ", symbol="·", arity=None,
+               derivative_in=lambda n, c: ("1",), symbol="Σ", arity=None, linear=True, formula=lambda n, c: n[0])
+DOT = _builtin("dot", _dot_forward, _dot_vjp, derivative_in=lambda n, c: (n[1], n[0]), symbol="·", arity=None,
                operands=("w", "x"), ordered=True, linear=True, formula=lambda n, c: f"{n[0]}·{n[1]}")
 DOTC = _builtin(
     "dotc",
     lambda m, arg, *ws: m.dot(ws, arg),
     lambda m, g, y, arg, *ws: [g * c for c in arg],
-    derivative="∂/∂wᵢ = cᵢ (the constant inputs)", symbol="·", arity=None, operands=("w",), linear=True,
+    derivative_in=lambda n, c: ("cᵢ (the constant inputs)" if c is None else _number(c),), symbol="·", arity=None, operands=("w",), linear=True,
     formula=lambda n, c: f"{c}·{n[0]}",
 )

@@ -100,6 +100,41 @@ def test_draw_and_explain_show_a_defined_op_with_its_rule(atan) -> None:
     assert "atan(x)" in table and "1/(1 + x²)" in table and "0.5" in table
 
 
+def test_a_rule_given_as_text_is_written_in_the_graphs_own_names(atan) -> None:
+    assert atan.derivative == "∂/∂x = 1/(1 + x²)"
+    assert atan.derivative_in(["u"], None) == ("1/(1 + u²)",)
+    viz = pytest.importorskip("viz")
+    u = Value(1.0, label="u")
+    y = u.atan()
+    y.label = "y"
+    assert viz.naming.local_rule(y, 0, {u: "u", y: "y"}) == "∂y/∂u = 1/(1 + u²)"
+    assert "∂y/∂u = 1/(1 + u²)" in str(viz.explain(y))
+
+
+def test_define_op_takes_the_rule_as_a_function_of_operand_names_and_writes_the_text_from_it() -> None:
+    op = define_op("atan_named", lambda m, arg, x: math.atan(x), lambda m, g, y, arg, x: (g / (1 + x * x),),
+                   derivative_in=lambda names, c: (f"1/(1 + {names[0]}²)",))
+    try:
+        assert op.derivative == "∂/∂x = 1/(1 + x²)" and op.rule_for(0, 1) == op.derivative
+        assert op.local_derivative(0, ["w"]) == "1/(1 + w²)"
+        viz = pytest.importorskip("viz")
+        w = Value(2.0, label="w")
+        y = w.atan_named()
+        y.backward()
+        assert "1/(1 + w²)" in viz.draw(y).source and "∂a/∂w = 1/(1 + w²)" in str(viz.explain(y))
+    finally:
+        undefine_op("atan_named")
+
+
+def test_define_op_needs_the_rules_text_and_a_callable_rule_function() -> None:
+    forward, vjp = (lambda m, arg, x: x), (lambda m, g, y, arg, x: (g,))
+    with pytest.raises(TypeError, match=r"define_op\('same'\) needs its rule's text: derivative="):
+        define_op("same", forward, vjp)
+    with pytest.raises(TypeError, match="derivative_in must be callable, got str"):
+        define_op("same", forward, vjp, derivative_in="∂/∂x = 1")
+    assert "same" not in OPS
+
+
 def test_cli_evaluates_and_explains_a_defined_op(atan, tmp_path: Path) -> None:
     (tmp_path / "my_ops.py").write_text(textwrap.dedent(ATAN_DEFINITION), encoding="utf-8")
     # ``python -m viz`` after importing the module that defines the op (as a user's script would).
@@ -149,6 +184,8 @@ def test_define_op_with_a_parameter_takes_it_as_method_function_and_parser_argum
         (d,) = grad(x.scaled_sin(3.0), [x], create_graph=True)
         assert grad(d, x) == pytest.approx(-3 * math.sin(0.5), rel=1e-15)
         assert op.caption(["a"], 3.0) == "scaled_sin(a, 3)"
+        # The parameter's name in the text is its value at a node: k·cos x at k = 3 reads 3·cos a.
+        assert op.local_derivative(0, ["a"], 3.0) == "3·cos a" and op.rule_for(0, 1) == "∂/∂x = k·cos x"
         with pytest.raises(TypeError, match="scaled_sin k must be a real number"):
             Value(1.0).scaled_sin("big")
     finally:

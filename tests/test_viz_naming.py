@@ -1,10 +1,11 @@
-"""Specification of viz.naming.local_rule: rules in the graph's own names, with constant arithmetic done."""
+"""Specification of viz.naming.local_rule: the op table's rules in the graph's own names, constants filled in."""
 
 import pytest
 
 import viz
+import autograd
 from autograd import Value, topological_order
-from viz.naming import local_rule, simplify
+from viz.naming import local_rule, short_names
 
 
 def rule_of_power(c):
@@ -33,10 +34,40 @@ def test_rules_with_names_stay_verbatim():
     assert local_rule(y, 1, names) == "∂y/∂b = a^b·ln a"
 
 
-def test_simplify_leaves_names_that_contain_digits_alone():
-    assert simplify("x1^10·w2") == "x1^10·w2"
-    assert simplify("21·x^(x1−1)") == "21·x^(x1−1)"
-    assert simplify("0.1·x + 1/(2√x)") == "0.1·x + 1/(2√x)"
+def test_names_with_digits_and_operator_like_labels_are_used_verbatim():
+    x1, w2 = Value(2.0, label="x1"), Value(3.0, label="w2")
+    y = x1 ** 10 * w2
+    names = short_names(topological_order(y))
+    assert local_rule(y.parents[0], 0, names) == "∂a/∂x1 = 10·x1^9"
+    assert local_rule(y, 1, names) == "∂b/∂w2 = a"
+    e = Value(1.0, label="exp")  # a label that is also a word of a rule's text is not replaced in the rule
+    ey = e.exp()
+    assert local_rule(ey, 0, {e: "exp", ey: "y"}) == "∂y/∂exp = e^exp"
+
+
+def test_n_ary_rules_name_each_operand_and_fill_in_each_constant():
+    w1, w2, x1, x2 = (Value(v, label=name) for v, name in ((1.0, "w1"), (2.0, "w2"), (3.0, "u"), (4.0, "v")))
+    y = autograd.dot([w1, w2], [x1, x2])
+    names = short_names(topological_order(y))
+    assert [local_rule(y, i, names) for i in range(4)] == ["∂a/∂w1 = u", "∂a/∂w2 = v", "∂a/∂u = w1", "∂a/∂v = w2"]
+    z = autograd.dot([w1, w2], [0.5, -2.0])
+    names = short_names(topological_order(z))
+    assert [local_rule(z, i, names) for i in range(2)] == ["∂a/∂w1 = 0.5", "∂a/∂w2 = -2"]
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda x: x * -3, "∂y/∂x = -3"),
+    (lambda x: x / -4, "∂y/∂x = 1/(-4)"),
+    (lambda x: -3 / x, "∂y/∂x = 3/x²"),
+    (lambda x: 2 ** x, "∂y/∂x = 2^x·ln 2"),
+    (lambda x: x.leaky_relu(0.1), "∂y/∂x = 1 if x > 0 else 0.1"),
+    (lambda x: x.elu(1.0), "∂y/∂x = 1 if x > 0 else eˣ"),
+    (lambda x: x.elu(0.5), "∂y/∂x = 1 if x > 0 else 0.5·eˣ"),
+])
+def test_constants_and_parameters_are_filled_in(make, expected):
+    x = Value(3.0, label="x")
+    y = make(x)
+    assert local_rule(y, 0, {x: "x", y: "y"}) == expected
 
 
 def test_explain_and_step_captions_show_the_simplified_power_rule():
