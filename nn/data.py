@@ -146,8 +146,10 @@ def standardize(
         std = np.where(std > 0.0, std, 1.0)
     else:
         mean, std = _per_feature(mean, X.shape[1], "mean"), _per_feature(std, X.shape[1], "std")
-        if not np.all(np.isfinite(mean)) or not np.all(std > 0) or not np.all(np.isfinite(std)):
-            raise ValueError("standardize: mean must be finite and std finite and > 0")
+        finite_array(mean, "standardize: mean")
+        finite_array(std, "standardize: std")
+        if not np.all(std > 0):
+            raise ValueError(f"standardize: std must be > 0 for every feature, got {std.tolist()!r}")
     return (X - mean) / std, mean, std
 
 

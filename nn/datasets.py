@@ -7,12 +7,11 @@ int64 class labels of shape (n,), and needs nothing but numpy (the digits need s
 from __future__ import annotations
 
 import math
-import numbers
 import random
 
 import numpy as np
 
-from ._checks import at_least, check_seed, make_rng, positive_int
+from ._checks import at_least, check_seed, finite_array, make_rng, positive_int, real
 
 # The backpropagation tutorial shifts weight (lb) and height (in) by these amounts "to make the numbers look nice".
 GENDER_SHIFT = (135.0, 66.0)
@@ -102,8 +101,9 @@ def make_circles(
     [0.5, 0.5, 0.5, 0.5]
     """
     n, noise = _check_size(n, noise)
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"factor (the inner radius) must be a number strictly between 0 and 1, got {factor!r}")
+    factor = real(factor, "factor (the inner radius)")
+    if not 0 < factor < 1:
+        raise ValueError(f"factor (the inner radius) must be strictly between 0 and 1, got {factor!r}")
     rng = make_rng(seed)
     n_outer = n // 2
     # endpoint=False: 0 and 2π are the same point, so each ring gets n distinct angles.
@@ -111,7 +111,7 @@ def make_circles(
     t_inner = np.linspace(0.0, 2.0 * math.pi, n - n_outer, endpoint=False)
     X = np.vstack([
         np.column_stack([np.cos(t_outer), np.sin(t_outer)]),
-        float(factor) * np.column_stack([np.cos(t_inner), np.sin(t_inner)]),
+        factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)]),
     ])
     y = np.repeat(np.array([0, 1], dtype=np.int64), [n_outer, n - n_outer])
     return _jitter_and_shuffle(X, y, noise, rng)
@@ -134,14 +134,15 @@ def make_spirals(
     classes = positive_int(classes, "classes")
     if not 2 <= classes <= n:
         raise ValueError(f"classes must be between 2 and n ({n}), got {classes}")
-    if isinstance(turns, bool) or not isinstance(turns, numbers.Real) or not 0 < turns <= 10:
-        raise ValueError(f"turns must be a number in (0, 10], got {turns!r}")
+    turns = real(turns, "turns")
+    if not 0 < turns <= 10:
+        raise ValueError(f"turns must be in (0, 10], got {turns!r}")
     rng = make_rng(seed)
     sizes = np.full(classes, n // classes)
     sizes[: n % classes] += 1
     y = np.repeat(np.arange(classes, dtype=np.int64), sizes)
     radius = np.concatenate([np.linspace(0.05, 1.0, m) for m in sizes])
-    angle = 2.0 * math.pi * (y / classes + float(turns) * radius)
+    angle = 2.0 * math.pi * (y / classes + turns * radius)
     angle += noise * rng.standard_normal(n)
     X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
     order = rng.permutation(n)
@@ -164,8 +165,9 @@ def make_blobs(
         middles = np.asarray(centers, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"centers must be a list of points such as ((-1, -1), (1, 1)), got {centers!r}") from None
-    if middles.ndim != 2 or not 2 <= len(middles) <= n or not np.all(np.isfinite(middles)):
-        raise ValueError(f"centers must be 2 to n ({n}) finite points of equal length, got {centers!r}")
+    if middles.ndim != 2 or not 2 <= len(middles) <= n:
+        raise ValueError(f"centers must be 2 to n ({n}) points of equal length, got {centers!r}")
+    finite_array(middles, "centers")
     sizes = np.full(len(middles), n // len(middles))
     sizes[: n % len(middles)] += 1
     y = np.repeat(np.arange(len(middles), dtype=np.int64), sizes)

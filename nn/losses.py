@@ -20,7 +20,7 @@ import numpy as np
 import autograd
 from autograd import Value
 
-from ._checks import at_least, finite_array, lookup
+from ._checks import at_least, finite_array, lookup, real
 
 EPS = 1e-7
 """Probabilities are clipped to [EPS, 1 − EPS] before their log, so a confident mistake costs about 16, not ∞.
@@ -236,9 +236,8 @@ def _rows(outputs: Outputs, name: str) -> list[list[Value]]:
 
 
 def _number(x: Any, name: str, i: int) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.number)):
-        raise TypeError(f"{name}: output of sample {i} must be Values or numbers, got {type(x).__name__}: {x!r}")
-    return float(x)
+    """An output given as a plain number, through the one finite-float check (``_checks.real``)."""
+    return real(x, f"{name}: an output of sample {i} (a Value or a number)")
 
 
 def _batch(outputs: Outputs, targets: Any, name: str, *, unit_targets: bool = False,

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from nn.data import (
-    GENDER_NAMES, GENDER_SHIFT, as_features, gender_table, load_digits, make_circles, make_moons, make_spirals,
-    minibatches, one_hot, standardize, train_test_split, xor_points, xor_table,
+    GENDER_NAMES, GENDER_SHIFT, as_features, gender_table, load_digits, make_blobs, make_circles, make_moons,
+    make_spirals, minibatches, one_hot, standardize, train_test_split, xor_points, xor_table,
 )
 
 
@@ -123,6 +123,34 @@ def test_make_spirals_gives_each_class_one_arm_inside_the_unit_disc():
 def test_generators_reject_bad_arguments(call, error):
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: make_spirals(10, turns=float("nan")), ValueError, "turns must be finite, got nan"),
+    (lambda: make_spirals(10, turns=float("inf")), ValueError, "turns must be finite, got inf"),
+    (lambda: make_spirals(10, turns="2"), TypeError, "turns must be a real number, got str: '2'"),
+    (lambda: make_spirals(10, turns=True), TypeError, "turns must be a real number, got bool"),
+    (lambda: make_spirals(10, turns=11), ValueError, r"turns must be in \(0, 10\], got 11.0"),
+    (lambda: make_circles(10, factor=float("nan")), ValueError, r"factor \(the inner radius\) must be finite, got nan"),
+    (lambda: make_circles(10, factor=None), TypeError, r"factor \(the inner radius\) must be a real number, got NoneType"),
+    (lambda: make_circles(10, factor=1.5), ValueError, "strictly between 0 and 1, got 1.5"),
+    (lambda: make_blobs(10, centers=((0, float("inf")), (1, 1))), ValueError,
+     r"centers contains NaN or infinite values \(the first, inf, at index \(0, 1\)\)"),
+    (lambda: make_blobs(10, centers=((0, 0),)), ValueError, r"centers must be 2 to n \(10\) points of equal length"),
+])
+def test_generators_name_the_bad_argument_through_the_one_finite_check(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("mean, std, message", [
+    ([0.0, float("nan")], [1.0, 1.0], r"standardize: mean contains NaN or infinite values \(the first, nan, at index \(1,\)\)"),
+    ([0.0, 0.0], [float("inf"), 1.0], r"standardize: std contains NaN or infinite values \(the first, inf, at index \(0,\)\)"),
+    ([0.0, 0.0], [1.0, 0.0], r"standardize: std must be > 0 for every feature, got \[1.0, 0.0\]"),
+])
+def test_standardize_names_a_bad_mean_or_std(mean, std, message):
+    with pytest.raises(ValueError, match=message):
+        standardize(np.ones((3, 2)), mean, std)
 
 
 def test_load_digits_gives_1797_scaled_8x8_images_of_ten_digits():

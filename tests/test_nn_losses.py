@@ -124,6 +124,18 @@ def test_a_lone_value_or_number_per_sample_counts_as_one_output():
     assert losses.mse([1.0, 3.0], [0.0, 1.0]).data == (1.0 + 4.0) / 2
 
 
+@pytest.mark.parametrize("output, error, message", [
+    (float("nan"), ValueError, r"mse: an output of sample 1 \(a Value or a number\) must be finite, got nan"),
+    (float("-inf"), ValueError, r"mse: an output of sample 1 \(a Value or a number\) must be finite, got -inf"),
+    (10 ** 400, ValueError, "must be finite, got an integer too large for a float"),
+    ("3", TypeError, r"mse: an output of sample 1 \(a Value or a number\) must be a real number, got str: '3'"),
+    (True, TypeError, "must be a real number, got bool: True"),
+])
+def test_an_output_given_as_a_number_goes_through_the_one_finite_check(output, error, message):
+    with pytest.raises(error, match=message):
+        losses.mse([1.0, output], [0.0, 1.0])
+
+
 # ----- stability and clipping ---------------------------------------------------------------------
 
 
