@@ -125,6 +125,7 @@ def test_the_folded_picture_has_one_card_per_group_and_none_for_what_it_hides():
     one = folded[0]
     assert {t.get("class") for t in one.iter(f"{SVG}text")} >= {"vg-name", "vg-data", "vg-grad", "vg-pgrad"}
     assert one.get("tabindex") == "0" and one.get("role") == "button"
+    assert [r.get("class") for r in one.iter(f"{SVG}rect")] == ["vg-card", "vg-heat"]  # heat behind its grad
     drawn = {str(i) for i, _ in ((n["id"], 0) for n in snap["nodes"]) if i not in hidden} | set(hidden.values())
     edges = [(p.get("data-from"), p.get("data-to")) for p in root.iter(f"{SVG}path") if "vg-edge" in p.get("class")]
     assert edges and all(a in drawn and b in drawn for a, b in edges)

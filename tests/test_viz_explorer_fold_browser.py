@@ -103,6 +103,9 @@ def test_an_mlp_loss_starts_folded_by_neuron_and_a_card_opens_and_folds_back(pag
     wait(page, lambda d: text(d, "L2.N3", "data") == f"{moved['L2.N3.out'].data:.4f}")
     assert text(page, "L2.N3", "data") != f"{values['L2.N3.out'].data:.4f}"
     assert text(page, "L2.N3", "grad") == f"{moved['L2.N3.out'].grad:.4f}"
+    page.find_element(By.NAME, "heat").click()  # a folded card's gradient takes its output's heat colour
+    wait(page, lambda d: d.execute_script(
+        "return [...document.querySelectorAll('g.vg-group')].filter((g) => /vg-h[0-4]/.test(g.getAttribute('class'))).length") == 16)
     page.find_element(By.CSS_SELECTOR, 'button[name="fold-back"][data-key="L1.N2"]').click()
     wait(page, lambda d: len(cards(d)) == 17)
     assert "vg-selected" in page.find_element(By.CSS_SELECTOR, 'g[data-name="L1.N2"]').get_attribute("class")
@@ -121,4 +124,6 @@ def test_fold_by_layer_double_click_and_keyboard(page):
     wait(page, lambda d: "L2.N4" in d.find_element(By.CSS_SELECTOR, ".vg-panel h2").text)
     ActionChains(page).send_keys("o").perform()
     wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, 'g[data-name="L2.N4.w1"]'))
+    ActionChains(page).double_click(page.find_element(By.CSS_SELECTOR, 'g[data-name="L2.N4.w1"]')).perform()
+    wait(page, lambda d: "L2.N4" in cards(d))  # a double-click inside an opened neuron folds it back
     assert console_errors(page) == []

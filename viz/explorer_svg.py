@@ -284,6 +284,8 @@ def folded_card(group: dict[str, Any], box: tuple[float, float, float, float], h
              f'<text class="vg-detail" x="{x:.1f}" y="{top + 25:.1f}" text-anchor="middle">{escape(detail)}</text>']
     for k, (caption, cls) in enumerate(_rows(group)):
         base = top + 42 + 16 * k
+        if cls == "vg-grad":  # behind the gradient, the heat colour of its |grad| (as on a value's card)
+            parts.append(f'<rect class="vg-heat" x="{left + 2:.1f}" y="{base - 11:.1f}" width="{w - 4:.1f}" height="15" rx="3"/>')
         fixed = str(len(group["outputs"])) if cls == "vg-count" else ""
         parts += [f'<text class="vg-caption vg-{cls[3:]}-caption" x="{left + 6:.1f}" y="{base:.1f}">{escape(caption)}</text>',
                   f'<text class="{cls}" x="{right - 6:.1f}" y="{base:.1f}" text-anchor="end">{fixed}</text>']

@@ -304,6 +304,10 @@ class ExplorerView {
         heat: g.querySelector(".vg-heat"), op: svg.querySelector(`.vg-op[data-id="${g.dataset.id}"]`),
       });
       g.addEventListener("click", (e) => { e.stopPropagation(); this.select(Number(g.dataset.id)); });
+      g.addEventListener("dblclick", (e) => {  // inside an opened group: fold it back (torchvista-style)
+        const around = this.openedAround(this.snap.nodes[Number(g.dataset.id)]);
+        if (around) { e.stopPropagation(); this.closeGroup(around); }
+      });
       g.addEventListener("pointerenter", (e) => this.showTip(Number(g.dataset.id), e));
       g.addEventListener("pointermove", (e) => this.moveTip(e));
       g.addEventListener("pointerleave", () => this.hideTip());
@@ -349,10 +353,12 @@ class ExplorerView {
     }
     const drawnPath = path ? new Set([...path].map((id) => this.drawnKey(id))) : null;
     const active = state.active === undefined || state.active === null ? null : this.drawnKey(state.active);
+    // Contributions flow back along the edges from the active node's own operands (into a folded card, only those).
+    const operands = active === null ? new Set() : new Set(snap.nodes[state.active].parents.map((p) => this.drawnKey(p)));
     for (const edge of this.edgeEls) {
       const hot = Boolean(drawnPath && drawnPath.has(edge.from) && drawnPath.has(edge.to));
       edge.path.classList.toggle("vg-on-path", hot);
-      edge.path.classList.toggle("vg-flow", active === edge.to && edge.from !== edge.to);
+      edge.path.classList.toggle("vg-flow", active === edge.to && edge.from !== edge.to && operands.has(edge.from));
     }
     this.paintGroups(state, path);
     this.root.classList.toggle("vg-heat-on", this.heat && this.mode === "live");
@@ -631,6 +637,8 @@ class ExplorerView {
       c.toggle("vg-on-path", has(path));
       c.toggle("vg-active", group.members.includes(state.active));
       c.toggle("vg-fresh", has(state.fresh));
+      const heat = group.outputs.length === 1 ? this.snap.nodes[group.outputs[0]].heat : null;  // its output's |grad| bin
+      for (let i = 0; i < 5; i++) c.toggle("vg-h" + i, this.heat && this.mode === "live" && heat === i);
     }
   }
 
