@@ -139,6 +139,16 @@ def test_a_layer_to_layer_bundle_is_drawn_thin():
     assert 'class="vg-edge vg-dense"' not in layout_svg(snapshot(mlp_loss()[1], fold="neuron"))  # 3 to 3: plain
 
 
+def test_a_penalty_over_every_parameter_is_not_a_groups_output_and_its_edges_are_faint():
+    net, loss = mlp_loss(samples=[(0.5, -1.0), (1.0, 2.0)], targets=[1.0, 0.0])
+    snap = snapshot(loss + nn.l2_penalty(net.parameters(), 1e-3), fold="neuron")
+    for group in snap["fold"]["groups"]:
+        assert len(group["outputs"]) == 2  # one per sample: its parameters feeding the penalty are not outputs
+        assert group["detail"].endswith(("tanh", "linear"))
+    svg = layout_svg(snap)
+    assert svg.count('class="vg-edge vg-faint"') == 7  # one dashed edge from each neuron into the penalty
+
+
 def test_a_layout_is_made_once_per_structure_and_fold_state():
     _, loss = mlp_loss()
     first = with_layout(snapshot(loss, fold="neuron"))

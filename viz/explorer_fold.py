@@ -105,7 +105,8 @@ def _folds(order: list[Value], output: Value, index: Mapping[Value, int], names:
     groups = []
     for key in grouping.keys:
         members = grouping.members[key]
-        outs = grouping.outputs_of(key) or members[-1:]
+        # What the group computes for the rest of the graph; its parameters used outside (a penalty) are not outputs.
+        outs = [o for o in grouping.outputs_of(key) if not is_parameter(o)] or members[-1:]
         params = [m for m in members if is_parameter(m)]
         if key in grouping.terms:
             kind, detail = "terms", f"each {term_formula(outs[0], members, names, grouping)}"

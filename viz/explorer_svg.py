@@ -149,7 +149,9 @@ def _dot(nodes: list[dict[str, Any]], hidden: dict[int, str], groups: list[dict[
             if tail == head or (p in hidden and (tail, head) in once):
                 continue
             once.add((tail, head))
-            lines.append(f"{tail} -> {head};")
+            # A folded group's parameters used outside it (an L2 penalty): faint, and left out of the ranking.
+            faint = p in hidden and nodes[p]["role"] == "parameter"
+            lines.append(f"{tail} -> {head}" + (" [style=dashed, constraint=false];" if faint else ";"))
         if n["id"] in hidden:
             continue
         w, h = card_size(n)
@@ -221,6 +223,8 @@ def _edge(edge: dict[str, Any], names: list[str], height: float, dense: bool) ->
         attrs = f'data-from="{_end(tail)}" data-to="{_end(head)}"'
         if dense and tail[0] == head[0] == "g":
             kind += " vg-dense"
+        if edge.get("style") == "dashed":
+            kind += " vg-faint"
     return f'<path class="{kind}" {attrs} d="{d}" marker-end="url(#vg-arrow)"/>'
 
 
