@@ -68,6 +68,13 @@ def _failure_text(op: Op, inputs: tuple, arg: Any) -> tuple[str, str]:
 
 def _forward_error(op: Op, inputs: tuple, arg: Any, exc: Exception) -> Exception:
     operation, held = _failure_text(op, inputs, arg)
+    if isinstance(exc, TypeError):  # only reachable when someone assigned a non-number to .data
+        bad = next((v for v in inputs if isinstance(v, Value) and type(v.data) is not float), None)
+        if bad is None:
+            return exc
+        name = f"the Value labelled {bad.label!r}" if bad.label else "a Value"
+        return TypeError(f"{operation}: {name} has .data = {bad.data!r} ({type(bad.data).__name__}); "
+                         f".data must be a float, e.g. v.data = float(x)")
     if isinstance(exc, OverflowError):
         return OverflowError(f"{operation} overflows: the result is too large for a float; {held}")
     hint = op.domain or str(exc)
@@ -300,7 +307,7 @@ def compute(op: Op, arg: Any, inputs: tuple, values: list[float]) -> float:
     (the Values, or plain numbers, the values came from)."""
     try:
         y = op.forward(_fm, arg, *values)
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
         raise _forward_error(op, inputs, arg, exc) from None
     if y - y:  # inf or nan
         raise _nonfinite_error(op, inputs, arg, y)
@@ -312,7 +319,7 @@ def compute(op: Op, arg: Any, inputs: tuple, values: list[float]) -> float:
 def _unary(op: Op, x: Value, arg: Any = None) -> Value:
     try:
         y = op.forward(_fm, arg, x.data)
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
         raise _forward_error(op, (x,), arg, exc) from None
     if y - y:  # inf or nan
         raise _nonfinite_error(op, (x,), arg, y)
@@ -322,7 +329,7 @@ def _unary(op: Op, x: Value, arg: Any = None) -> Value:
 def _binary(op: Op, a: Value, b: Value) -> Value:
     try:
         y = op.forward(_fm, None, a.data, b.data)
-    except (ValueError, ZeroDivisionError, OverflowError) as exc:
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
         raise _forward_error(op, (a, b), None, exc) from None
     if y - y:
         raise _nonfinite_error(op, (a, b), None, y)

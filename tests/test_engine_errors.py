@@ -178,3 +178,12 @@ def test_assigning_a_group_that_is_not_a_string_or_none_is_refused_naming_the_va
     x.group = "layer1.neuron1"
     x.group = None
     assert x.group is None
+
+
+@pytest.mark.parametrize("use", [lambda v: v * 2, lambda v: v.exp(), lambda v: v + Value(1.0),
+                                 lambda v: autograd.dot([v], [1.0])], ids=["mulc", "exp", "add", "dot"])
+def test_a_non_number_assigned_to_data_is_named_at_the_next_op(use) -> None:
+    v = Value(1.0, label="w")
+    v.data = "3"  # .data is a plain slot (reading it is the hot path), so the op that uses it says what is wrong
+    with pytest.raises(TypeError, match=r"the Value labelled 'w' has \.data = '3' \(str\); \.data must be a float"):
+        use(v)
