@@ -93,7 +93,8 @@ def test_an_mlp_loss_starts_folded_by_neuron_and_a_card_opens_and_folds_back(pag
     assert f"∂mse/∂L1.N2.out = {values['L1.N2.out'].grad:.4f}" in panel.text  # its output's chain-rule line
     page.find_element(By.NAME, "open-group").click()
     wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, 'g[data-name="L1.N2.w1"]'))
-    assert len(cards(page)) == 16 and "open=L1.N2" in page.current_url
+    assert len(cards(page)) == 16
+    wait(page, lambda d: "open=L1.N2" in d.current_url)
     assert text(page, "L1.N2.out", "data") == f"{values['L1.N2.out'].data:.4f}"
     # A slider moves a weight inside the opened neuron: the folded cards downstream follow.
     box = page.find_element(By.CSS_SELECTOR, 'input[name="L1.N2.w1"][type="number"]')
@@ -118,7 +119,7 @@ def test_fold_by_layer_double_click_and_keyboard(page):
     assert text(page, "L1", "count") == "8"  # eight outputs: the panel lists them
     ActionChains(page).double_click(page.find_element(By.CSS_SELECTOR, 'g[data-name="L2"]')).perform()
     wait(page, lambda d: "L2.N8" in cards(d))
-    assert "open=L2" in page.current_url
+    wait(page, lambda d: "open=L2" in d.current_url)
     page.execute_script("document.querySelector('g[data-name=\"L2.N4\"]').focus()")
     ActionChains(page).send_keys(Keys.ENTER).perform()
     wait(page, lambda d: "L2.N4" in d.find_element(By.CSS_SELECTOR, ".vg-panel h2").text)

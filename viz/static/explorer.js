@@ -810,7 +810,7 @@ class ExplorerView {
       this.target = Number(hash.get("target"));
       changed = true;
     }
-    if (first.fold && hash.has("fold")) {
+    if (first.fold && ["none", ...first.fold.levels].includes(hash.get("fold"))) {  // a level this graph has
       const opened = (hash.get("open") || "").split(",").filter(Boolean);
       if (hash.get("fold") !== first.fold.level || opened.join(",") !== first.fold.open.join(",")) changed = true;
       [this.fold, this.opened] = [hash.get("fold"), opened];
@@ -818,11 +818,23 @@ class ExplorerView {
     return changed;
   }
 
+  // Written once the learner pauses: replacing the URL costs a style pass over the whole page (tens of ms on a
+  // big graph), too much for every slider move.
   writeHash() {
     if (!this.hashState) return;
+    clearTimeout(this.hashTimer);
+    this.hashTimer = setTimeout(() => this.writeHashNow(), 200);
+  }
+
+  writeHashNow() {
     const hash = new URLSearchParams();
     if (this.snap.editable) hash.set("expr", this.snap.expression);
-    for (const input of this.snap.inputs) hash.set(input.name, String(input.value));
+    // A graph built in Python keeps its values in the server: the hash holds only what this page changed (a
+    // model's hundreds of parameters would make every slider move rewrite a long URL).
+    if (!this.startValues) this.startValues = new Map(this.snap.inputs.map((i) => [i.name, i.value]));
+    for (const input of this.snap.inputs) {
+      if (this.snap.editable || this.startValues.get(input.name) !== input.value) hash.set(input.name, String(input.value));
+    }
     if (this.snap.target !== this.snap.output) hash.set("target", String(this.snap.target));
     if (this.snap.fold) {
       hash.set("fold", this.snap.fold.level);
