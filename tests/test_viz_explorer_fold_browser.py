@@ -117,6 +117,9 @@ def test_fold_by_layer_double_click_and_keyboard(page):
     Select(page.find_element(By.NAME, "fold")).select_by_value("layer")
     wait(page, lambda d: cards(d) == ["L1", "L2", "L3"])
     assert text(page, "L1", "count") == "8"  # eight outputs: the panel lists them
+    page.find_element(By.NAME, "search").send_keys("L2.N5.w3")  # a folded node is found through its card
+    wait(page, lambda d: d.execute_script("return [...document.querySelectorAll('g.vg-found')].map((g) => g.dataset.name)") == ["L2"])
+    page.find_element(By.NAME, "search").clear()
     ActionChains(page).double_click(page.find_element(By.CSS_SELECTOR, 'g[data-name="L2"]')).perform()
     wait(page, lambda d: "L2.N8" in cards(d))
     wait(page, lambda d: "open=L2" in d.current_url)

@@ -59,6 +59,7 @@ class ExplorerView {
     this.fold = null;      // fold level asked for (null: the server's default); opened: groups shown open
     this.opened = [];
     this.selectedGroup = null;  // the key of a folded card chosen (instead of a node)
+    this.hiddenIn = new Map();  // node id -> the folded card (g id) it is drawn in
     this.snap = null;
     this.structure = null;
     this.view = {x: 0, y: 0, k: 1};
@@ -267,7 +268,7 @@ class ExplorerView {
     this.exprBox.classList.remove("vg-invalid");
     if (snap.svg !== undefined) this.newLayout(snap);
     this.snap = snap;
-    this.hiddenIn = new Map();  // node id -> the folded card it is drawn in
+    this.hiddenIn = new Map();
     if (snap.fold && snap.fold.level !== "none") {
       for (const group of snap.fold.groups) for (const id of group.members) this.hiddenIn.set(id, group.id);
     }
@@ -778,8 +779,11 @@ class ExplorerView {
       parts.g.classList.toggle("vg-found", hit);
       if (hit && first === null) first = parts.g;
     }
-    for (const parts of (this.groupEls || new Map()).values()) {
-      const hit = text !== "" && parts.g.dataset.name.includes(text);
+    // A folded card is found by its own name or by a node it folds (L1.N3.w1 finds L1.N3's card).
+    const inside = new Set();
+    if (text !== "") for (const [id, key] of this.hiddenIn) if (this.snap.nodes[id].name.includes(text)) inside.add(key);
+    for (const [key, parts] of this.groupEls || new Map()) {
+      const hit = text !== "" && (parts.g.dataset.name.includes(text) || inside.has(key));
       parts.g.classList.toggle("vg-found", hit);
       if (hit && first === null) first = parts.g;
     }
