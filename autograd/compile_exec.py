@@ -31,7 +31,7 @@ class Workspace:
 
     def __init__(self, plan: Plan, batch: int, dtype: np.dtype) -> None:
         self.plan, self.batch = plan, batch
-        self.V = np.empty((plan.n_rows, batch), dtype=dtype)
+        self.V = np.zeros((plan.n_rows, batch), dtype=dtype)  # zeros: rows a folded step leaves unused
         self.P = np.empty(len(plan.parameters) + len(plan.constants), dtype=dtype)
         self.P[len(plan.parameters):] = plan.constants
         self.inputs, self.parameters = self.V[:plan.n_inputs], self.P[:len(plan.parameters)]  # views
@@ -130,6 +130,21 @@ def _matmul_forward(k: int, step: Step, ws: Workspace, out: np.ndarray) -> Kerne
     x = _view(step.operands[0], ws)
     gather_x = _gather(step.operands[0], ws) if x is None else None
     matmul = np.matmul
+    if step.bias is not None:  # w·x + b: the product written into the sum's rows, b added in place
+        read_x = (lambda: x) if x is not None else gather_x
+        b, add = ws.P[step.bias.rows][:, None], np.add
+        W = ws.weights[k] = ws.P[step.block].reshape(step.weights.shape) if step.block is not None else None
+        if W is None:
+            W = ws.weights[k] = np.empty(step.weights.shape, dtype=ws.P.dtype)
+            positions, P = step.weights, ws.P
+            gather_W = lambda: np.take(P, positions, out=W)
+        else:
+            gather_W = lambda: None
+
+        def run_with_bias() -> None:
+            gather_W()
+            add(matmul(W, read_x(), out=out), b, out=out)
+        return run_with_bias
     if step.block is not None:
         W = ws.weights[k] = ws.P[step.block].reshape(step.weights.shape)  # a view: P's current weights
         if x is not None:
@@ -184,7 +199,11 @@ def _build_backward(ws: Workspace) -> None:
             kernels.append(build(k, step, targets))
     ws.backward = kernels
     ws.seed = _seeder(plan, targets)
-    ws.zero = _zeroing(ws.G, ~targets.assigned_G) + _zeroing(ws.GP, ~targets.assigned_P)
+    read = np.zeros(len(ws.G), bool)  # rows of G a backward step reads: the others need no zeroing
+    for step in plan.steps:
+        read[step.out] |= step.needs_grad
+    params = np.arange(len(ws.GP)) < len(plan.parameters)  # GP's constants are never read
+    ws.zero = _zeroing(ws.G, read & ~targets.assigned_G) + _zeroing(ws.GP, params & ~targets.assigned_P)
 
 
 def _count_writes(plan: Plan, n_p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -196,7 +215,8 @@ def _count_writes(plan: Plan, n_p: int) -> tuple[np.ndarray, np.ndarray]:
             continue
         if step.kind == MATMUL:
             np.add.at(writes["P"], step.weights.ravel(), 1)
-        for o in [step.packed] if step.packed is not None else step.operands:
+        extra = [step.bias] if step.bias is not None else []
+        for o in [step.packed] if step.packed is not None else [*step.operands, *extra]:
             if o.needs_grad:
                 np.add.at(writes[o.source], o.index, 1)
     for source, where in plan.outputs:
@@ -267,6 +287,12 @@ def _matmul_backward(k: int, step: Step, targets: _Targets) -> Kernel:
     W, x = ws.weights[k], _view(x_operand, ws)
     read_x = (lambda: x) if x is not None else _gather(x_operand, ws)
     add_dW = _weight_gradient(step, targets)
+    if step.bias is not None and step.bias.needs_grad:  # a folded bias: its gradient is g summed over the batch
+        add_b, add_W = _parameter_accumulator(step.bias, targets), add_dW
+
+        def add_dW(g: np.ndarray, xs: np.ndarray) -> None:
+            add_W(g, xs)
+            add_b(g)
     if not x_operand.needs_grad:
         return lambda: add_dW(upstream[k], read_x())
     matmul, WT = np.matmul, W.T

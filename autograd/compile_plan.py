@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .compile_trace import CONSTANT, INPUT, MAX_OF, PARAMETER, Trace, TraceError
+from . import float_math
 from .ops import Op
 
 ELEMENTWISE, MATMUL, MAX = "elementwise", "matmul", "max"
@@ -50,6 +51,7 @@ class Step:
     block: slice | None = None  # MATMUL: the weights as one contiguous run of P, row by row
     packed: Operand | None = None  # 3+ operands all per-sample: every operand's rows as one gather
     arg_operand: Operand | None = None  # a constant that changes per sample, read from rows of V
+    bias: Operand | None = None  # MATMUL: a sum with a parameter vector folded in (out is then the sum's rows)
     needs_grad: bool = False
     nodes: list[int] = field(default_factory=list)  # tape positions, for error messages
 
@@ -74,6 +76,34 @@ def is_bilinear(op: Op) -> bool:
     ['dot']
     """
     return op.arity is None and op.linear and len(op.operands) == 2
+
+
+def passes_through(op: Op) -> bool:
+    """True if a node of ``op`` with one parent and no constant is its parent unchanged: an n-ary ``linear``
+    op with one operand group (a sum of its parents), confirmed by the op's own forward and vjp rules.
+
+    >>> from autograd.ops import OPS
+    >>> [name for name, op in OPS.items() if passes_through(op)]
+    ['sum']
+    """
+    if not (op.arity is None and op.linear and len(op.operands) == 1):
+        return False
+    try:
+        return all(op.forward(float_math, None, x) == x and list(op.vjp(float_math, 0.75, x, None, x)) == [0.75]
+                   for x in (-1.5, 0.25, 3.0))
+    except Exception:  # e.g. an op that needs its constant: not a plain sum
+        return False
+
+
+def is_sum(op: Op) -> bool:
+    """True if ``op`` computes a + b, read from the op table's facts: binary and ``linear`` (a sum of its
+    operands with no function applied).
+
+    >>> from autograd.ops import OPS
+    >>> [name for name, op in OPS.items() if is_sum(op)]
+    ['add']
+    """
+    return op.arity == 2 and op.linear
 
 
 def build_plan(trace: Trace, n_inputs: int, dtype: np.dtype) -> Plan:
@@ -176,6 +206,10 @@ def _assign_rows(tape, leaves, groups, where, needs, n_inputs, params, constants
     row = n_inputs
     for key in sorted(groups, key=lambda k: (k[0], groups[k][0])):
         members = groups[key]
+        if _passes_through(key, members, tape, dynamic):  # Σ of one parent: read the parent's own rows
+            for i in members:
+                where[i] = where[tape.parents[i][0]]
+            continue
         for i in members:
             where[i] = ("V", row)
             row += 1
@@ -198,7 +232,54 @@ def _assign_rows(tape, leaves, groups, where, needs, n_inputs, params, constants
         steps.append(Step(kind, op, out, operands, arg, needs_grad=kind != MAX and any(o.needs_grad for o in operands),
                           nodes=members, packed=packed, arg_operand=arg_operand))
     outputs = [where[i] for i in tape.outputs]
-    return Plan(steps, row, n_inputs, params, np.asarray(constants, dtype=dtype), outputs, tape.single)
+    return Plan(_fold_biases(steps, outputs), row, n_inputs, params, np.asarray(constants, dtype=dtype), outputs,
+                tape.single)
+
+
+def _fold_biases(steps: list[Step], outputs: list[tuple[str, int]]) -> list[Step]:
+    """A matrix product whose rows only feed a sum with a parameter vector (a layer's ``w·x + b``) becomes
+    one step: the product written into the sum's rows, the vector added in place. The product's own rows
+    are then left unused (zero)."""
+    readers: dict[int, int] = {}  # V row → how many operand positions read it, over every step
+    for step in steps:
+        for o in [*step.operands, *([step.arg_operand] if step.arg_operand is not None else [])]:
+            if o.source == "V":
+                for r in np.unique(o.index).tolist():
+                    readers[r] = readers.get(r, 0) + 1
+    produced_by = {step.out.start: step for step in steps if step.kind == MATMUL}
+    kept: list[Step] = []
+    for step in steps:
+        m = _foldable(step, produced_by, readers, outputs)
+        if m is None:
+            kept.append(step)
+            continue
+        m.bias = next(o for o in step.operands if o.source == "P")
+        m.out, m.nodes = step.out, m.nodes + step.nodes
+    return kept
+
+
+def _foldable(step: Step, produced_by: dict[int, Step], readers: dict[int, int],
+              outputs: list[tuple[str, int]]) -> Step | None:
+    """The matrix product ``step`` (a sum of its rows and a parameter vector) can absorb, or None."""
+    if step.kind != ELEMENTWISE or not is_sum(step.op) or step.arg is not None or step.arg_operand is not None:
+        return None
+    sources = [o.source for o in step.operands]
+    if sorted(sources) != ["P", "V"]:
+        return None
+    x, b = (step.operands[0], step.operands[1]) if sources[0] == "V" else (step.operands[1], step.operands[0])
+    m = produced_by.get(x.rows.start) if x.rows is not None else None
+    if m is None or m.bias is not None or m.out != x.rows or b.rows is None:
+        return None
+    rows = range(m.out.start, m.out.stop)
+    if any(readers.get(r, 0) != 1 for r in rows) or any(s == "V" and w in rows for s, w in outputs):
+        return None
+    return m
+
+
+def _passes_through(key: tuple, members: list[int], tape: Any, dynamic: dict[int, int]) -> bool:
+    """A group of plain sums over one per-sample parent each, with no constant (``sum([x])``)."""
+    return (key[1] == ELEMENTWISE and key[3] == ("V",) and key[4] is None and members[0] not in dynamic
+            and passes_through(key[2]))
 
 
 def _matmul_step(key, members, out, tape, where, needs) -> Step:

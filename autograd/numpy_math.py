@@ -83,8 +83,8 @@ def tanh_grad(x, y):
 
 
 def step(x):
-    """Heaviside step (0 at 0), elementwise, in one ufunc call (a float32 batch stays float32)."""
-    return np.heaviside(x, 0.0)
+    """Heaviside step (0 at 0), elementwise (a comparison and a cast: faster than ``np.heaviside``)."""
+    return (x > 0.0).astype(np.result_type(x, 1.0))  # a float32 batch stays float32
 
 
 def sign(x, at_zero=0.0):

@@ -165,7 +165,7 @@ class CompiledTraining:
         moved = {id(p): i for i, p in enumerate(optimizer.params)}
         decayed = np.array([moved[id(p)] for p in model_parameters if id(p) in moved], dtype=np.intp)
         whole = len(decayed) == len(self.data) and np.array_equal(decayed, np.arange(len(decayed)))
-        self._decayed = slice(None) if whole else decayed  # every parameter, in order: no gather
+        self._decayed = None if whole else decayed  # None: every parameter, in order (no gather)
 
     # ----- training --------------------------------------------------------------------------
     def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -201,7 +201,10 @@ class CompiledTraining:
             full[:used] = grads if self._all_in_optimizer else grads[self._in_optimizer]
         if self.l2:
             decayed = self._decayed
-            full[decayed] += (2.0 * self.l2) * self.data[decayed]
+            if decayed is None:  # every parameter, in order
+                full += (2.0 * self.l2) * self.data
+            else:
+                full[decayed] += (2.0 * self.l2) * self.data[decayed]
         self.optimizer.step_arrays(self.data, full)  # all or nothing: it refuses a step to inf or nan
         picked = out[:, 0] if chosen is None else out[:, :losses][chosen]  # row by row, one loss each
         return out[:, losses:], float(np.add.reduce(picked) * scale)

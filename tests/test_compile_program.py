@@ -114,7 +114,8 @@ def test_shared_input_dot_groups_run_as_one_matrix_product() -> None:
     net = nn.MLP(5, [7, 3], "relu", seed=0)
     prog = autograd.compile(net, 5)
     kinds = [s.kind for s in prog._plan.steps]
-    assert kinds.count("matmul") == 2 and len(kinds) == 5  # dot, +b, relu, dot, +b
+    assert kinds == ["matmul", "elementwise", "matmul"]  # dot + b (the bias folded in), relu, dot + b
+    assert all(s.bias is not None for s in prog._plan.steps if s.kind == "matmul")
     X = np.random.default_rng(1).normal(size=(4, 5))
     np.testing.assert_allclose(prog(X), nn.model_outputs(net, X), rtol=1e-13)
 
@@ -128,6 +129,35 @@ def test_the_dot_fact_the_executor_reads_agrees_with_each_ops_own_rule() -> None
             y = op.forward(float_math, None, *xs)
             assert y == 0.5 * 3.0 + -1.25 * 0.75 + 2.0 * -0.5
             assert list(op.vjp(float_math, 2.0, y, None, *xs)) == [2.0 * x for x in xs[3:] + xs[:3]]
+
+
+def test_the_sum_fact_the_executor_reads_agrees_with_each_ops_own_rule() -> None:
+    from autograd import float_math
+    from autograd.compile_plan import is_sum
+    found = [op for op in autograd.OPS.values() if is_sum(op)]
+    assert found
+    for op in found:
+        assert op.forward(float_math, None, 0.1, 0.7) == 0.1 + 0.7
+        assert list(op.vjp(float_math, 2.5, 0.8, None, 0.1, 0.7)) == [2.5, 2.5]
+
+
+def test_a_bias_is_folded_into_its_product_only_when_nothing_else_reads_the_product() -> None:
+    import nn
+    layer = nn.Layer(3, 4, "tanh", seed=1)
+    X = np.random.default_rng(2).normal(size=(6, 3))
+
+    def both(x):  # the products themselves are outputs too: they must keep their own rows
+        outs = [autograd.dot(n.w, x) for n in layer.neurons]
+        return [*(o + n.b for o, n in zip(outs, layer.neurons)), *outs]
+    for f, folded in ((lambda x: [n.b + autograd.dot(n.w, x) for n in layer.neurons], True), (both, False)):
+        prog = autograd.compile(f, 3)
+        assert [s.bias is not None for s in prog._plan.steps if s.kind == "matmul"] == [folded]
+        upstream = np.random.default_rng(3).normal(size=(6, prog.outputs))
+        out, grads = prog.run_with_gradient(X, prog.parameter_array(), upstream)
+        rows = [f([autograd.Value(v) for v in row]) for row in X.tolist()]
+        np.testing.assert_allclose(out, [[v.data for v in r] for r in rows], rtol=1e-14)
+        total = autograd.sum([u * v for r, us in zip(rows, upstream.tolist()) for u, v in zip(us, r)])
+        np.testing.assert_allclose(grads, autograd.grad(total, prog.parameters), rtol=1e-12, atol=1e-14)
 
 
 def test_an_ops_constant_read_from_an_input_or_a_max_shift_is_replayed_per_sample() -> None:
