@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import signal
 import subprocess
@@ -267,3 +268,13 @@ def test_a_graph_over_the_drawing_limit_says_so(monkeypatch):
     monkeypatch.setattr(explorer_svg, "MAX_LAYOUT_NODES", 2)
     snap = explorer_svg.with_layout(snapshot(Value(1.0, label="over_limit_x").exp().sin()))
     assert snap["svg"] is None and "too many to draw (at most 2)" in snap["svg_note"]
+
+
+def test_a_graph_built_in_python_refuses_an_undefined_move_in_the_users_terms():
+    from viz.replay import graph_order, replay
+    x = Value(2.0, label="x")
+    y = 1 / x + x.log()
+    order = graph_order([y])
+    with pytest.raises(ValueError, match=r"^1 ÷ x is undefined here: division by zero; x is 0\.0, the Value labelled 'x'$"):
+        replay(order, {x: 0.0})
+    assert x.data == 2.0 and y.data == 0.5 + math.log(2.0)  # all or nothing
