@@ -49,6 +49,10 @@ def snapshot(output: Value, *, target: Value | None = None, steps: bool = False,
     (['x', 'a', 'b'], 2, [{'name': 'x', 'id': 0, 'value': 2.0}])
     >>> s["nodes"][1]["local"], s["nodes"][1]["rules"]
     ([2.0, 2.0], ['∂a/∂x = x', '∂a/∂x = x'])
+    >>> import nn
+    >>> out = nn.MLP(2, [2, 1], seed=0)([1.0, 2.0])
+    >>> [g["key"] for g in snapshot(out, fold="neuron", expanded=["L1.N2"])["fold"]["groups"]]
+    ['L1.N1', 'L2.N1']
     """
     if fold is not None:
         check_level(fold)
