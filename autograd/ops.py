@@ -274,10 +274,22 @@ def _make_op(name, forward, vjp, derivative, symbol, arity, domain, template, op
         operands, arity == 2 if ordered is None else bool(ordered), bool(linear), formula, parameter,
         bool(public) and arity is not None, derivative_in,
     )
+    _check_rule_function(op)
     if derivative is None:  # the table's text, written by the op's own function in its operand names
         count = len(operands) if arity is None else arity
         op = replace(op, derivative=", ".join(op.rule_for(i, count) for i in range(count)))
     return op
+
+
+def _check_rule_function(op: Op) -> None:
+    """Call ``derivative_in`` once now, so a wrong one fails at ``define_op``, not inside a picture."""
+    try:
+        sides = op.derivative_in(list(op.operands), None)
+    except Exception as exc:
+        raise ValueError(f"derivative_in of {op.name!r} failed on the operand names {op.operands!r}: {exc!r}") from exc
+    if not (isinstance(sides, tuple) and len(sides) == len(op.operands) and all(isinstance(t, str) for t in sides)):
+        raise ValueError(f"derivative_in of {op.name!r} must return a tuple of {len(op.operands)} str (one per "
+                         f"operand {op.operands!r}), got {sides!r}")
 
 
 def _rule_from_text(derivative: str, operands: tuple[str, ...], parameter: Any) -> Callable:
@@ -293,8 +305,9 @@ def _rule_from_text(derivative: str, operands: tuple[str, ...], parameter: Any) 
     pieces = [re.split(rf"((?<![A-Za-z])(?:{words})ᵢ?(?![A-Za-z])|ˣ)", side) for side in sides]
 
     def fill(word: str, names: Sequence[str], c: float | None) -> str:
-        if word == "ˣ":
-            return f"^{names[operands.index('x')]}" if "x" in operands else word
+        if word == "ˣ":  # eˣ stays eˣ for an operand called x, else e^name
+            x = names[operands.index("x")] if "x" in operands else "x"
+            return word if x == "x" else f"^{x}"
         bare = word.rstrip("ᵢ")
         if bare in operands:
             return names[operands.index(bare)]

@@ -132,7 +132,21 @@ def test_define_op_needs_the_rules_text_and_a_callable_rule_function() -> None:
         define_op("same", forward, vjp)
     with pytest.raises(TypeError, match="derivative_in must be callable, got str"):
         define_op("same", forward, vjp, derivative_in="∂/∂x = 1")
+    with pytest.raises(ValueError, match=r"derivative_in of 'same' must return a tuple of 1 str .*got 'x'"):
+        define_op("same", forward, vjp, derivative_in=lambda names, c: names[0])
+    with pytest.raises(ValueError, match=r"derivative_in of 'same' failed on the operand names \('x',\)"):
+        define_op("same", forward, vjp, derivative_in=lambda names, c: (names[1],))
     assert "same" not in OPS
+
+
+def test_a_rule_text_with_a_superscript_x_reads_e_to_the_operand() -> None:
+    op = define_op("twice_exp", lambda m, arg, x: 2 * m.exp(x), lambda m, g, y, arg, x: (g * y,),
+                   derivative="∂/∂x = 2eˣ")
+    try:
+        assert op.rule_for(0, 1) == op.derivative == "∂/∂x = 2eˣ"
+        assert op.local_derivative(0, ["u"]) == "2e^u" and op.local_derivative(0, ["x"]) == "2eˣ"
+    finally:
+        undefine_op("twice_exp")
 
 
 def test_cli_evaluates_and_explains_a_defined_op(atan, tmp_path: Path) -> None:
