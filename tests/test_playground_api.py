@@ -137,6 +137,34 @@ def test_a_bad_neuron_request_is_400(pg, query, words):
     assert status == 400 and words in answer["error"]
 
 
+@pytest.mark.parametrize("features, query", [
+    (["x1^2"], {"layer": 1, "index": 1, "x1": "1e155"}),
+    (None, {"layer": 2, "index": 1, "x1": "1e308", "x2": "1e308"}),
+    (["x1*x2"], {"layer": 1, "index": 1, "x1": "1e200", "x2": "1e200"}),
+])
+def test_a_neuron_at_a_point_that_overflows_is_400(pg, features, query):
+    pytest.importorskip("viz.snapshot")
+    if features is not None:
+        assert call(pg, "POST", "/api/reset", {**SMALL, "features": features})[0] == 200
+    status, answer = call(pg, "GET", "/api/neuron", **query)
+    assert status == 400 and answer["error"], answer
+
+
+@pytest.mark.parametrize("body", [b'{"n": ' + b"1" * 5000 + b"}", b"[" * 100_000, b'{"hidden": ' + b"[" * 5000])
+def test_a_step_or_reset_body_too_big_a_number_or_too_deep_is_400(pg, body):
+    for path in ("/api/step", "/api/reset"):
+        status, answer = call(pg, "POST", path, body)
+        assert status == 400 and "JSON" in answer["error"], (path, answer)
+    assert call(pg, "GET", "/api/state", pictures="0")[1]["step"] == 0
+
+
+def test_a_long_unknown_setting_is_echoed_cut_short(pg):
+    status, answer = call(pg, "POST", "/api/reset", {"z" * 5000: 1})
+    assert status == 400 and "unknown setting" in answer["error"] and len(answer["error"]) < 400
+    status, answer = call(pg, "GET", "/api/neuron", layer="9" * 5000, index=1)
+    assert status == 400 and len(answer["error"]) < 200
+
+
 def test_play_trains_in_the_background_and_pause_stops_it(pg):
     status, state = call(pg, "POST", "/api/play")
     assert status == 200 and state["playing"] is True

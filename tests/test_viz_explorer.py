@@ -89,6 +89,18 @@ def test_an_undefined_value_is_400_pointing_at_the_op(explorer):
     assert status == 400 and "log" in body["error"] and "^" in body["error"]
 
 
+@pytest.mark.parametrize("expr", ["leaky_relu(x, x)", "elu(x, x)", "leaky_relu(x, 2*x)"])
+def test_a_function_constant_given_a_variable_is_400_pointing_at_the_call(explorer, expr):
+    status, body = get(explorer, expr=expr, x="2")
+    assert status == 400 and "plain number" in body["error"] and "^" in body["error"]
+
+
+def test_a_long_bad_setting_is_echoed_cut_short(explorer):
+    for name in ("fold", "target"):
+        status, body = get(explorer, **{name: "z" * 5000})
+        assert status == 400 and len(body["error"]) < 200 and "…" in body["error"], name
+
+
 def test_a_bad_number_is_400(explorer):
     assert get(explorer, x="abc") == (400, {"error": "x must be a number, got 'abc'"})
     assert get(explorer, x="inf")[0] == 400

@@ -176,3 +176,93 @@ def test_close_frees_the_port():
     srv.close()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
+
+
+def raw(srv, data: bytes) -> tuple[int, dict, dict]:
+    """Send bytes as they are; the status, headers and JSON body of the answer."""
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+        sock.sendall(data)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, (json.loads(body) if body else {})
+
+
+def request_bytes(srv, line: str, *extra: str) -> bytes:
+    headers = "".join(f"{h}\r\n" for h in (f"Host: 127.0.0.1:{srv.port}", *extra))
+    return f"{line}\r\n{headers}\r\n".encode()
+
+
+def test_a_json_body_nested_too_deeply_or_with_a_huge_number_is_400(server):
+    server.max_body = 10_000_000
+    status, body = call(server, "POST", body=b"[" * 900 + b"]" * 900)
+    assert status == 200  # deep but fine
+    for payload, words in ((b"[" * 100_000, "nested too deeply"), (b'{"n": ' + b"1" * 5000 + b"}", "digits")):
+        status, body = call(server, "POST", body=payload)
+        assert status == 400 and words in body["error"], body
+    assert call(server)[0] == 200
+
+
+def test_http_servers_own_refusals_are_json(server):
+    token = server.token
+    for data, code in (
+        (request_bytes(server, f"TRACE /api/echo?token={token} HTTP/1.1"), 501),
+        (request_bytes(server, f"get /api/echo?token={token} HTTP/1.1"), 501),
+        (request_bytes(server, "GET /" + "a" * 70_000 + " HTTP/1.1"), 414),
+        (request_bytes(server, f"GET /api/echo?token={token} HTTP/1.1", *[f"X-{i}: 1" for i in range(120)]), 431),
+        (b"\x00\x01 not http at all\r\n\r\n", 400),
+    ):
+        status, headers, body = raw(server, data)
+        assert status == code and headers["content-type"] == "application/json" and str(code) in body["error"]
+        assert len(body["error"]) < 300
+    assert call(server)[0] == 200
+
+
+def test_duplicate_host_headers_and_absolute_targets_are_400(server):
+    token, port = server.token, server.port
+    status, _, body = raw(server, request_bytes(server, f"GET /api/echo?token={token} HTTP/1.1", "Host: evil.com"))
+    assert status == 400 and "Host" in body["error"]
+    for target in (f"http://evil.com/api/echo?token={token}", f"http://127.0.0.1:{port}/api/echo?token={token}"):
+        status, _, body = raw(server, request_bytes(server, f"GET {target} HTTP/1.1"))
+        assert status == 400 and "full URL" in body["error"], target
+
+
+def test_head_on_a_get_route_answers_its_headers_without_a_body(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    conn.request("HEAD", f"/api/echo?token={server.token}&x=1", headers={"Host": f"127.0.0.1:{server.port}"})
+    response = conn.getresponse()
+    assert response.status == 200 and response.read() == b""
+    assert int(response.getheader("Content-Length")) == len(b'{"query":{"x":"1"}}')
+    conn.close()
+    assert call(server, "DELETE")[0] == 405
+
+
+def test_an_unknown_path_is_echoed_cut_short(server):
+    status, body = call(server, path="/" + "x" * 5000)
+    assert status == 404 and len(body["error"]) < 120 and body["error"].endswith("…")
+
+
+def test_a_burst_of_connections_is_accepted_without_syn_retries(server):
+    assert server._httpd.request_queue_size >= 128
+    socks = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(100)]
+    try:
+        start = time.perf_counter()
+        assert call(server)[0] == 200
+        assert time.perf_counter() - start < 3
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def test_a_client_that_resets_its_connection_prints_no_traceback(server, capfd):
+    for _ in range(5):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        sock.sendall(b"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.close()  # SO_LINGER 0: an RST, as when a tab is closed mid-request
+    time.sleep(0.3)
+    assert call(server)[0] == 200
+    assert "Traceback" not in capfd.readouterr().err

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 from autograd import Value, parse
 
 from .explorer_svg import with_layout
+from .quoting import quoted
 from .replay import replay
 from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite_number
 from .snapshot import GraphTooBigError, snapshot
@@ -52,7 +53,7 @@ class ExpressionSource:
                   for name in expression.variables}
         try:
             output = expression.evaluate(**values)
-        except (ValueError, ArithmeticError) as exc:
+        except (ValueError, ArithmeticError, TypeError) as exc:  # TypeError: leaky_relu(x, x)'s slope
             raise HTTPError(400, str(exc)) from None
         return output, expression.source
 
@@ -87,7 +88,7 @@ def _target(output: Value, text: str | None) -> Value | None:
     order = graph_order([output])
     tid = finite_number("target", text)
     if not (tid == int(tid) and 0 <= tid < len(order)):
-        raise HTTPError(400, f"target must be a node id from 0 to {len(order) - 1}, got {text!r}")
+        raise HTTPError(400, f"target must be a node id from 0 to {len(order) - 1}, got {quoted(text)}")
     return order[int(tid)]
 
 
@@ -95,7 +96,7 @@ def _fold_state(query: dict[str, str]) -> tuple[str, list[str]]:
     """The fold level (default ``auto``) and the opened groups a request asks for."""
     fold = query.get("fold", "auto")
     if fold not in ("none", "neuron", "layer", "auto"):
-        raise HTTPError(400, f"fold must be none, neuron, layer or auto, got {fold!r}")
+        raise HTTPError(400, f"fold must be none, neuron, layer or auto, got {quoted(fold)}")
     return fold, [key for key in query.get("open", "").split(",") if key]
 
 

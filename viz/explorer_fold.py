@@ -19,6 +19,7 @@ from autograd import Value
 
 from .cards import term_formula
 from .grouping import Grouping
+from .quoting import quoted
 from .walk import is_parameter
 
 LEVELS = ("none", "neuron", "layer")
@@ -34,7 +35,7 @@ def check_level(level: Any) -> str:
     'layer'
     """
     if level not in (*LEVELS, "auto"):
-        raise ValueError(f"fold must be one of none, neuron, layer, auto; got {level!r}")
+        raise ValueError(f"fold must be one of none, neuron, layer, auto; got {quoted(level)}")
     return level
 
 

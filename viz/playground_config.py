@@ -11,6 +11,8 @@ import numbers
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
+from .quoting import quoted
+
 DATASETS = ("xor", "circles", "moons", "spirals", "blobs")
 DATASET_TITLES = {"xor": "XOR", "circles": "circles", "moons": "moons", "spirals": "spirals",
                   "blobs": "gaussian blobs"}
@@ -82,7 +84,7 @@ def check_config(given: Mapping[str, Any] | None) -> PlaygroundConfig:
     known = PlaygroundConfig.__dataclass_fields__.keys() - {"sizes"}
     unknown = sorted(str(k) for k in given if k not in known)
     if unknown:
-        raise ValueError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(sorted(known))}")
+        raise ValueError(f"unknown setting {quoted(unknown[0])}; the settings are {', '.join(sorted(known))}")
     d = PlaygroundConfig()
     values = {
         "dataset": _choice(given.get("dataset", d.dataset), DATASETS, "dataset"),
@@ -104,13 +106,13 @@ def check_config(given: Mapping[str, Any] | None) -> PlaygroundConfig:
 
 def _choice(x: Any, choices: tuple[str, ...], what: str) -> str:
     if not isinstance(x, str) or x not in choices:
-        raise ValueError(f"unknown {what} {x!r}; choose one of {', '.join(choices)}")
+        raise ValueError(f"unknown {what} {quoted(x)}; choose one of {', '.join(choices)}")
     return x
 
 
 def _whole(x: Any, low: int, high: int, what: str) -> int:
     if isinstance(x, bool) or not isinstance(x, numbers.Integral) or not low <= x <= high:
-        raise ValueError(f"{what} must be a whole number from {low} to {high}, got {x!r}")
+        raise ValueError(f"{what} must be a whole number from {low} to {high}, got {quoted(x)}")
     return int(x)
 
 
@@ -118,22 +120,22 @@ def _number(x: Any, low: float, high: float, what: str, closed_low: bool = False
     ok = not isinstance(x, bool) and isinstance(x, numbers.Real) and math.isfinite(x)
     if not ok or not (low <= x if closed_low else low < x) or x > high:
         interval = f"[{low:g}, {high:g}]" if closed_low else f"({low:g}, {high:g}]"
-        raise ValueError(f"{what} must be a number in {interval}, got {x!r}")
+        raise ValueError(f"{what} must be a number in {interval}, got {quoted(x)}")
     return float(x)
 
 
 def _features(x: Any) -> tuple[str, ...]:
     if isinstance(x, str) or not isinstance(x, (list, tuple)) or not x:
-        raise ValueError(f"features must be a non-empty list drawn from {', '.join(FEATURES)}; got {x!r}")
+        raise ValueError(f"features must be a non-empty list drawn from {', '.join(FEATURES)}; got {quoted(x)}")
     for name in x:
         if name not in FEATURES:
-            raise ValueError(f"unknown feature {name!r}; the features are {', '.join(FEATURES)}")
+            raise ValueError(f"unknown feature {quoted(name)}; the features are {', '.join(FEATURES)}")
     if len(set(x)) != len(x):
-        raise ValueError(f"features must not repeat, got {list(x)!r}")
+        raise ValueError(f"features must not repeat, got {quoted(list(x))}")
     return tuple(name for name in FEATURES if name in x)  # the network always reads them in one order
 
 
 def _hidden(x: Any) -> tuple[int, ...]:
     if isinstance(x, str) or not isinstance(x, (list, tuple)) or len(x) > MAX_LAYERS:
-        raise ValueError(f"hidden must be a list of at most {MAX_LAYERS} layer widths such as [8, 8], got {x!r}")
+        raise ValueError(f"hidden must be a list of at most {MAX_LAYERS} layer widths such as [8, 8], got {quoted(x)}")
     return tuple(_whole(w, 1, MAX_NEURONS, f"hidden[{i}] (neurons in hidden layer {i + 1})") for i, w in enumerate(x))

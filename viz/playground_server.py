@@ -27,6 +27,7 @@ from .explorer_svg import with_layout
 from .playground_config import check_config
 from .playground_player import Player
 from .playground_session import TrainingSession
+from .quoting import quoted
 from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite_number
 
 MAX_STEPS_PER_REQUEST = 1000
@@ -114,7 +115,7 @@ class Playground(ServedApp):
         try:
             snap = self.session.neuron_graph(**numbers, split=query.get("split", "train"), at=at, target=target,
                                              steps=query.get("steps") == "1")
-        except ValueError as exc:
+        except (ValueError, ArithmeticError) as exc:  # ArithmeticError: x1=1e200 overflows a feature
             raise HTTPError(400, str(exc)) from None
         except ImportError:  # the explorer's snapshot is not installed alongside
             raise HTTPError(501, "neuron graphs need viz.snapshot, which this installation lacks") from None
@@ -137,7 +138,7 @@ def _whole(name: str, text: str | None) -> int:
     try:
         return int(text)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise HTTPError(400, f"{name} must be a whole number, got {text!r}") from None
+        raise HTTPError(400, f"{name} must be a whole number, got {quoted(text)}") from None
 
 
 def _static(name: str, missing: str | None = None) -> str:

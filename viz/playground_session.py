@@ -27,6 +27,7 @@ from . import playground_data as pdata
 from .playground_config import ACTIVATIONS, PlaygroundConfig, check_config
 from .playground_replay import GridReplay
 from .playground_snippet import snippet
+from .quoting import quoted
 
 LOSS = "binary_cross_entropy_with_logits"  # one output neuron read as a logit; label 1 when it is > 0
 GRID = 48  # the decision boundary is drawn from GRID × GRID points; each neuron's picture from a third of that
@@ -327,7 +328,7 @@ class _Run:
         if not 1 <= index <= width:
             raise ValueError(f"layer {layer} has neurons 1 to {width}, got index {index}")
         if split not in self.points:
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+            raise ValueError(f"split must be 'train' or 'test', got {quoted(split)}")
         count = len(self.points[split])
         if not 0 <= sample < count:
             raise ValueError(f"sample must be from 0 to {count - 1} (the {split} points), got {sample}")

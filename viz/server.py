@@ -33,9 +33,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from .quoting import cut, quoted
+
 HOST = "127.0.0.1"
 MAX_BODY_BYTES = 1_000_000   # a JSON request bigger than this is a mistake or an attack: 413
 MAX_QUERY_FIELDS = 200       # parse_qs stops here, so a huge query string cannot cost much
+QUEUE_SIZE = 128             # connections waiting to be accepted: a burst of requests gets no SYN retries
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
 
@@ -72,8 +75,10 @@ class Request:
             raise HTTPError(400, "this request needs a JSON body")
         try:
             return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise HTTPError(400, f"request body is not valid JSON: {error}") from None
+        except RecursionError:
+            raise HTTPError(400, "request body is JSON nested too deeply") from None
+        except ValueError as error:  # not JSON, not UTF-8, or a number with thousands of digits
+            raise HTTPError(400, f"request body is not valid JSON: {cut(str(error), 200)}") from None
 
 
 @dataclass
@@ -116,7 +121,7 @@ class LocalServer:
         self.token = token or secrets.token_urlsafe(24)
         self.max_body = max_body
         self.routes: dict[str, dict[str, Handler]] = {}
-        self._httpd = ThreadingHTTPServer((HOST, port), _handler_class(self))
+        self._httpd = _HTTPServer((HOST, port), _handler_class(self))
         self._httpd.daemon_threads = True  # a stuck client never blocks shutdown
         self.port: int = self._httpd.server_address[1]
         self.allowed_hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
@@ -198,9 +203,9 @@ def finite_number(name: str, text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise HTTPError(400, f"{name} must be a number, got {text!r}") from None
+        raise HTTPError(400, f"{name} must be a number, got {quoted(text)}") from None
     if not math.isfinite(value):
-        raise HTTPError(400, f"{name} must be a finite number, got {text!r}")
+        raise HTTPError(400, f"{name} must be a finite number, got {quoted(text)}")
     return value
 
 
@@ -232,6 +237,18 @@ class ServedApp:
         self.server.close()
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    """The standard threaded server with a longer accept queue, quiet about clients that hang up."""
+
+    request_queue_size = QUEUE_SIZE
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a closed tab) is routine, not a traceback in the learner's terminal."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         timeout = 15                     # a client that stalls mid-request loses its thread after this
@@ -255,13 +272,26 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
 
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """http.server's own refusals (unknown method, request line or headers too long, garbage) as
+            JSON like every other answer, instead of its HTML page."""
+            reason = message or self.responses.get(code, ("error",))[0]
+            if self.request_version == "HTTP/0.9":  # an unreadable request line: still answer with a status line
+                self.request_version = "HTTP/1.0"
+            _send(self, Response.json({"error": f"{code}: {cut(reason, 200)}"}, status=code))
+
     return _Handler
 
 
 def _answer(server: LocalServer, handler: BaseHTTPRequestHandler) -> Response:
     """Check Host and token, find the route, read the body, run the handler."""
-    if handler.headers.get("Host", "") not in server.allowed_hosts:
+    hosts = handler.headers.get_all("Host") or []
+    if len(hosts) > 1:
+        raise HTTPError(400, "a request may carry one Host header, this one has several")
+    if not hosts or hosts[0] not in server.allowed_hosts:
         raise HTTPError(403, "forbidden: this server answers only to 127.0.0.1 and localhost at its port")
+    if not handler.path.startswith("/") or handler.path.startswith("//"):
+        raise HTTPError(400, "the request target must be a path such as /api/..., not a full URL")
     parts = urllib.parse.urlsplit(handler.path)
     try:
         pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS)
@@ -272,11 +302,12 @@ def _answer(server: LocalServer, handler: BaseHTTPRequestHandler) -> Response:
         raise HTTPError(403, "forbidden: missing or wrong token (use the URL the server printed)")
     methods = server.routes.get(parts.path)
     if methods is None:
-        raise HTTPError(404, f"no such page: {parts.path}")
-    if handler.command not in methods:
+        raise HTTPError(404, f"no such page: {cut(parts.path)}")
+    method = "GET" if handler.command == "HEAD" and "HEAD" not in methods else handler.command
+    if method not in methods:  # HEAD: the GET answer's headers (_send leaves out the body)
         raise HTTPError(405, f"{parts.path} accepts {', '.join(sorted(methods))}, not {handler.command}")
-    request = Request(handler.command, parts.path, query, _read_body(server, handler), dict(handler.headers))
-    result = methods[handler.command](request)
+    request = Request(method, parts.path, query, _read_body(server, handler), dict(handler.headers))
+    result = methods[method](request)
     return result if isinstance(result, Response) else Response.json(result)
 
 
@@ -289,7 +320,7 @@ def _read_body(server: LocalServer, handler: BaseHTTPRequestHandler) -> bytes:
         length = int(length_text)
     except ValueError:
         handler.close_connection = True
-        raise HTTPError(400, f"Content-Length is not a number: {length_text!r}") from None
+        raise HTTPError(400, f"Content-Length is not a number: {quoted(length_text)}") from None
     if length < 0 or length > server.max_body:
         handler.close_connection = True  # unread body bytes must not be parsed as the next request
         raise HTTPError(413, f"request body of {length} bytes is over the {server.max_body}-byte limit")
