@@ -184,6 +184,24 @@ def test_a_graph_built_in_python_is_explored_through_its_labelled_leaves():
         ex.close()
 
 
+def test_open_takes_each_group_once_and_names_one_the_graph_lacks():
+    net = nn.MLP(2, [4, 4, 1], "tanh", seed=0)
+    samples = [[Value(0.1 * k, label=f"x{k}"), Value(-0.2 * k)] for k in range(10)]
+    loss = sum(((net(x)[0] if isinstance(net(x), list) else net(x)) - 1.0) ** 2 for x in samples)
+    ex = ExplorerServer(loss).start()
+    try:
+        _, once = get(ex, fold="neuron", open="L2.N1")
+        status, many = get(ex, fold="neuron", open=",".join(["L2.N1"] * 5_000), have=once["layout"])
+        assert status == 200 and many["fold"]["open"] == ["L2.N1"] and "svg" not in many
+        for bad in ("a," * 15_000, "12345 terms", "L2.N1,L9.N1"):
+            status, body = get(ex, fold="neuron", open=bad)
+            assert status == 400 and "open names a group this graph does not have" in body["error"], bad
+            assert len(body["error"]) < 200
+        assert "'12345 terms'" in get(ex, fold="neuron", open="12345 terms")[1]["error"]
+    finally:
+        ex.close()
+
+
 def test_replay_is_all_or_nothing():
     x = Value(2.0, label="x")
     y = (x - 1.0).log()

@@ -100,6 +100,18 @@ def _fold_state(query: dict[str, str]) -> tuple[str, list[str]]:
     return fold, [key for key in query.get("open", "").split(",") if key]
 
 
+def _check_opened(snap: dict[str, Any], asked: list[str]) -> None:
+    """A 400 naming a group ``open`` asked for that the folded graph does not have (the snapshot drops it)."""
+    fold = snap.get("fold")
+    if fold is None or fold["level"] == "none":
+        return  # nothing is folded: nothing to open
+    missing = set(asked).difference(fold["open"])
+    if missing:
+        keys = ", ".join(g["key"] for g in fold["groups"][:3])
+        raise HTTPError(400, f"open names a group this graph does not have: {quoted(min(missing))} "
+                             f"(its folded cards are named like {keys})")
+
+
 class Answers:
     """The explorer's answers, without a server: a graph source (an expression, or a graph built in Python)
     answering queries with snapshots. The page's ``/api/snapshot`` and the Jupyter widget both use it.
@@ -131,6 +143,7 @@ class Answers:
                 raise HTTPError(400, str(exc)) from None
             except ValueError as exc:  # a local derivative undefined here (sqrt at 0)
                 raise HTTPError(400, str(exc)) from None
+        _check_opened(snap, expanded)
         snap["expression"] = text
         snap["editable"] = self.source.editable
         return with_layout(snap, query.get("have"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import threading
 from collections import OrderedDict
 from typing import Any, Iterable, Mapping
@@ -25,7 +24,6 @@ from .walk import is_parameter
 LEVELS = ("none", "neuron", "layer")
 AUTO_FOLD_NODES = 60      # "auto": a graph with nn groups and more nodes than this starts folded
 AUTO_NEURON_CARDS = 160   # ... by neuron when that leaves at most this many cards to draw, else by layer
-_TERMS = re.compile(r"\d+ terms( \(\d+\))?")
 
 
 def check_level(level: Any) -> str:
@@ -51,14 +49,14 @@ def fold_fields(order: list[Value], output: Value, index: Mapping[Value, int], n
     >>> f["levels"], [g["key"] for g in f["groups"]]
     (['neuron', 'layer'], ['L1', 'L2'])
     """
-    counts = _level_counts(order, output, structure)
+    counts, known = _level_counts(order, output, structure)
     if not counts:
         return None
     if level == "auto":
         level = _auto_level(len(order), counts)
     if level not in counts:
         level = "none"
-    opened = tuple(sorted({k for k in expanded if _is_group_key(k, order)})) if level != "none" else ()
+    opened = _opened(expanded, known) if level != "none" else ()
     cache_key = (structure, level, opened)
     with _lock:
         found = _FOLDS.get(cache_key)
@@ -121,21 +119,37 @@ def _folds(order: list[Value], output: Value, index: Mapping[Value, int], names:
     return {"level": level, "open": list(opened), "groups": groups}
 
 
-def _level_counts(order: list[Value], output: Value, structure: str) -> dict[str, int]:
-    """Per level that folds some nn group of this graph, how many cards its folded picture draws."""
+def _level_counts(order: list[Value], output: Value, structure: str) -> tuple[dict[str, int], frozenset[str]]:
+    """Per level that folds some nn group of this graph, how many cards its folded picture draws; and
+    every key a group of it can be opened by (its tags' dotted prefixes, its wide sums' terms)."""
     with _lock:
-        counts = _COUNTS.get(structure)
-    if counts is None:
-        counts = {}
+        found = _COUNTS.get(structure)
+    if found is None:
+        counts, known = {}, set()
         for level in ("neuron", "layer"):
             grouping = Grouping(order, [output], level, False)
+            known.update(grouping.terms)
             if any(key not in grouping.terms for key in grouping.keys):
                 counts[level] = grouping.drawn_count
+        for tag in {v.group for v in order if v.group}:
+            parts = tag.split(".")
+            known.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
+        found = counts, frozenset(known)
         with _lock:
-            _COUNTS[structure] = counts
+            _COUNTS[structure] = found
             while len(_COUNTS) > 32:
                 _COUNTS.popitem(last=False)
-    return counts
+    return found
+
+
+def _opened(expanded: Iterable[str], known: frozenset[str]) -> tuple[str, ...]:
+    """The distinct groups asked to be open that this graph has, sorted (a set lookup per name, so a
+    request naming thousands costs little).
+
+    >>> _opened(["L2", "L1", "L2", "12345 terms"], frozenset({"L1", "L2"}))
+    ('L1', 'L2')
+    """
+    return tuple(sorted(known.intersection(expanded)))
 
 
 def _auto_level(size: int, counts: dict[str, int]) -> str:
@@ -146,13 +160,6 @@ def _auto_level(size: int, counts: dict[str, int]) -> str:
     return "layer" if "layer" in counts else "neuron"
 
 
-def _is_group_key(key: str, order: list[Value]) -> bool:
-    """Whether ``key`` can name a group of this graph: a dotted prefix of some tag, or a sum's terms."""
-    if _TERMS.fullmatch(key):
-        return True
-    return any(v.group == key or v.group.startswith(key + ".") for v in order if v.group)
-
-
 _FOLDS: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
-_COUNTS: OrderedDict[str, dict[str, int]] = OrderedDict()
+_COUNTS: OrderedDict[str, tuple[dict[str, int], frozenset[str]]] = OrderedDict()
 _lock = threading.Lock()
