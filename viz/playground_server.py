@@ -7,7 +7,8 @@ The API (all answers JSON; ``?token=...`` on every request):
   ``test_accuracy``, ``curves``, ``network``, ``points``, ``heatmap``, ``neuron_maps``, ``playing`` ...);
   ``?pictures=0`` leaves out the heatmaps.
 - ``POST /api/reset`` with a JSON config → the new run's state (a bad config: 400, nothing changes).
-- ``POST /api/step`` with ``{"n": N}`` → the state after N more steps.
+- ``POST /api/step`` with ``{"n": N}`` → the state after up to N more steps, ``steps_run`` saying how many:
+  a request trains for about a second at most, letting go of the session between short chunks.
 - ``POST /api/play`` / ``POST /api/pause`` → the state; while playing, training runs in a background thread.
 - ``GET /api/neuron?layer=L&index=I&sample=S[&split=test]`` → ``viz.snapshot`` of that neuron's graph.
 - ``GET /api/model`` → the trained model in nn's JSON format; ``GET /api/snippet`` → ``{"snippet": code}``.
@@ -31,6 +32,7 @@ from .quoting import quoted
 from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite_number
 
 MAX_STEPS_PER_REQUEST = 1000
+STEP_SECONDS = 1.0  # a step request trains for about this long at most (a big network: fewer than N steps)
 
 
 class Playground(ServedApp):
@@ -90,10 +92,10 @@ class Playground(ServedApp):
             raise HTTPError(400, f'send {{"n": N}} with N a whole number from 1 to {MAX_STEPS_PER_REQUEST}, '
                                  f"got {json.dumps(body)[:80]}")
         try:
-            self.session.step(n)
+            done = self.session.step_within(n, STEP_SECONDS)
         except ValueError as exc:  # the run diverged: it needs a reset
             raise HTTPError(409, str(exc)) from None
-        return self.state()
+        return {**self.state(), "steps_run": done}
 
     def _play(self, request: Request) -> dict[str, Any]:
         if self.session.error:

@@ -118,6 +118,37 @@ class TrainingSession:
                     break
             return run.steps
 
+    def step_within(self, n: int, seconds: float, chunk_seconds: float = 0.05) -> int:
+        """Train up to ``n`` steps (1..10,000) but stop after about ``seconds`` (at least one step); return how
+        many ran. The lock is let go every ``chunk_seconds``, so the page's requests get in between; a reset
+        meanwhile ends the request. A diverged run refuses with ValueError.
+
+        >>> TrainingSession({"points": 40, "hidden": [2]}).step_within(3, seconds=5.0)
+        3
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10_000:
+            raise ValueError(f"n (steps to train) must be a whole number from 1 to 10000, got {quoted(n)}")
+        started, done = time.perf_counter(), 0
+        with self.lock:
+            run = self._run
+        while done < n:
+            with self.lock:
+                if self._run is not run:  # reset meanwhile: this request's steps were for the old run
+                    break
+                if run.error:
+                    if done:
+                        break
+                    raise ValueError(f"{run.error}; reset to start again")
+                chunk_end = time.perf_counter() + chunk_seconds
+                while done < n and run.train_step():
+                    done += 1
+                    if time.perf_counter() >= chunk_end:
+                        break
+            if run.error or time.perf_counter() - started >= seconds:
+                break
+            time.sleep(0.001)  # a lock is not fair: give a waiting request the chance to take it
+        return done
+
     def train_for(self, seconds: float) -> int:
         """Train whole steps until about ``seconds`` have passed (at least one); the Player's chunk."""
         started = time.perf_counter()
