@@ -279,14 +279,16 @@ def test_a_layout_that_takes_too_long_gives_live_numbers_and_a_note_not_a_hang(m
     from viz import explorer_svg
     from viz.snapshot import snapshot
 
-    def too_slow(source, fmt, dpi=None, *, timeout=None):
+    def too_slow(source, fmt, dpi=None, *, timeout=None, prefer_system_dot=False):
         assert timeout == explorer_svg.LAYOUT_SECONDS  # the layout is bounded, not the default 120 s
+        assert prefer_system_dot  # Graphviz's dot lays out a wide fan-out many times faster than graphviz-pure
         raise RuntimeError(f"dot was still rendering json0 after {timeout:g} seconds and was stopped")
 
     monkeypatch.setattr(explorer_svg, "render", too_slow)
     x = Value(0.25, label="slow_layout_x")
     first = explorer_svg.with_layout(snapshot(x.sin().cos()))
-    assert first["svg"] is None and "took too long" in first["svg_note"]
+    assert first["svg"] is None and "took longer than" in first["svg_note"]
+    assert "collapse=" not in first["svg_note"] and "timeout" not in first["svg_note"]  # no Python advice on a page
     again = explorer_svg.with_layout(snapshot(Value(0.5, label="slow_layout_x").sin().cos()))
     assert again["svg"] is None and again["svg_note"] == first["svg_note"]  # remembered, not re-run
 
@@ -298,6 +300,59 @@ def test_a_graph_over_the_drawing_limit_says_so(monkeypatch):
     monkeypatch.setattr(explorer_svg, "MAX_LAYOUT_NODES", 2)
     snap = explorer_svg.with_layout(snapshot(Value(1.0, label="over_limit_x").exp().sin()))
     assert snap["svg"] is None and "too many to draw (at most 2)" in snap["svg_note"]
+
+
+def test_one_layout_runs_at_a_time_and_a_request_for_the_same_picture_waits_for_it(monkeypatch):
+    import time as clock
+
+    from viz import explorer_svg
+    from viz.snapshot import snapshot
+
+    running, most, calls = [0], [0], []
+    real = explorer_svg.render
+
+    def counting(source, fmt, dpi=None, **kw):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        calls.append(source)
+        clock.sleep(0.2)
+        try:
+            return real(source, fmt, dpi, **kw)
+        finally:
+            running[0] -= 1
+
+    monkeypatch.setattr(explorer_svg, "render", counting)
+    snaps = [snapshot(Value(1.0, label=f"one_at_a_time_{k % 2}").exp().sin()) for k in range(6)]
+    answers = []
+    threads = [threading.Thread(target=lambda s=s: answers.append(explorer_svg.with_layout(s))) for s in snaps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1 and len(calls) == 2  # two structures: two layouts, one after the other
+    assert all(a["svg"].startswith("<svg") for a in answers) and len(answers) == 6
+
+
+def test_a_request_waiting_too_long_for_the_layout_slot_is_a_503_in_json(explorer, monkeypatch):
+    from viz import explorer_svg
+
+    monkeypatch.setattr(explorer_svg, "LAYOUT_SECONDS", -4.9)  # wait 0.1 s for the slot
+    with explorer_svg._layout_lock:  # another picture is being laid out
+        status, body = get(explorer, expr="x * 12345.5")
+    assert status == 503 and "being laid out" in body["error"]
+    assert get(explorer, expr="x * 12345.5")[0] == 200
+
+
+def test_the_note_for_a_graph_too_big_points_at_the_show_menu(monkeypatch):
+    from viz import explorer_svg
+    from viz.snapshot import snapshot
+
+    net = nn.MLP(2, [4, 4, 1], "tanh", seed=0)
+    out = net([Value(0.5, label="x1"), Value(-1.0, label="x2")])
+    loss = ((out[0] if isinstance(out, list) else out) - 1.0) ** 2
+    monkeypatch.setattr(explorer_svg, "MAX_LAYOUT_NODES", 2)
+    snap = explorer_svg.with_layout(snapshot(loss, fold="none"))
+    assert snap["svg"] is None and "show menu (neuron or layer)" in snap["svg_note"]
 
 
 def test_a_graph_built_in_python_refuses_an_undefined_move_in_the_users_terms():

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from autograd import Value, parse
 
-from .explorer_svg import with_layout
+from .explorer_svg import LayoutBusyError, with_layout
 from .quoting import quoted
 from .replay import replay
 from .server import HTTPError, LocalServer, Request, Response, ServedApp, finite_number
@@ -112,6 +112,14 @@ def _check_opened(snap: dict[str, Any], asked: list[str]) -> None:
                              f"(its folded cards are named like {keys})")
 
 
+def layout_or_503(snap: dict[str, Any], have: str | None) -> dict[str, Any]:
+    """``with_layout``, with a 503 when the one layout slot stays busy with other pictures."""
+    try:
+        return with_layout(snap, have)
+    except LayoutBusyError as exc:
+        raise HTTPError(503, str(exc)) from None
+
+
 class Answers:
     """The explorer's answers, without a server: a graph source (an expression, or a graph built in Python)
     answering queries with snapshots. The page's ``/api/snapshot`` and the Jupyter widget both use it.
@@ -146,7 +154,7 @@ class Answers:
         _check_opened(snap, expanded)
         snap["expression"] = text
         snap["editable"] = self.source.editable
-        return with_layout(snap, query.get("have"))
+        return layout_or_503(snap, query.get("have"))
 
 
 class ExplorerServer(ServedApp):

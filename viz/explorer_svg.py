@@ -28,6 +28,9 @@ _CHAR = 6.6               # a character's width at the cards' 11px font, in poin
 
 _cache: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()  # structure key → (svg, why none)
 _cache_lock = threading.Lock()
+# One layout at a time in this process: a renderer is a CPU-bound process, and a request for a picture
+# being laid out waits for that one instead of starting another.
+_layout_lock = threading.Lock()
 
 
 def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]:
@@ -44,36 +47,55 @@ def with_layout(snap: dict[str, Any], have: str | None = None) -> dict[str, Any]
     key = snap.get("layout", snap["structure"])
     if have == key:
         return snap
-    with _cache_lock:
-        laid = _cache.get(key)
+    laid = _cached(key)
     if laid is None:
-        laid = _laid_out(snap)
-        with _cache_lock:
-            _cache[key] = laid
-            while len(_cache) > 32:  # the few graphs and fold states a learner moves between
-                _cache.popitem(last=False)
+        if not _layout_lock.acquire(timeout=LAYOUT_SECONDS + 5):
+            raise LayoutBusyError("another picture is still being laid out; ask again in a few seconds")
+        try:
+            laid = _cached(key)  # laid out while this request waited
+            if laid is None:
+                laid = _laid_out(snap)
+                with _cache_lock:
+                    _cache[key] = laid
+                    while len(_cache) > 32:  # the few graphs and fold states a learner moves between
+                        _cache.popitem(last=False)
+        finally:
+            _layout_lock.release()
     snap["svg"], note = laid
     if note is not None:
         snap["svg_note"] = note
     return snap
 
 
+class LayoutBusyError(RuntimeError):
+    """The one layout slot stayed taken (by other pictures) longer than a request should wait."""
+
+
+def _cached(key: str) -> tuple[str | None, str | None] | None:
+    with _cache_lock:
+        return _cache.get(key)
+
+
 def _laid_out(snap: dict[str, Any]) -> tuple[str | None, str | None]:
     """(svg, None), or (None, why not) for a graph too big or too slow to lay out."""
     count = drawn_count(snap)
     if count > MAX_LAYOUT_NODES:
-        return None, f"{count} nodes: too many to draw (at most {MAX_LAYOUT_NODES}){_fold_advice(snap)}"
+        return None, f"{count} cards: too many to draw (at most {MAX_LAYOUT_NODES}){_fold_advice(snap)}"
     try:
         return layout_svg(snap), None
-    except RuntimeError as exc:  # the renderer's time limit
-        return None, f"{count} nodes: laying the graph out took too long ({exc}){_fold_advice(snap)}"
+    except RuntimeError:  # the renderer's time limit (its own advice is for Python callers, not this page)
+        return None, (f"{count} cards: laying this graph out took longer than {LAYOUT_SECONDS:g} s, so it is "
+                      f"shown without a picture{_fold_advice(snap)}")
 
 
 def _fold_advice(snap: dict[str, Any]) -> str:
+    """What the page's learner can do about a graph too big to draw."""
     fold = snap.get("fold")
-    if fold is None or fold["level"] == "layer":
-        return ""
-    return "; fold it by " + " or by ".join(level for level in fold["levels"] if level != fold["level"])
+    coarser = [level for level in (fold or {}).get("levels", []) if level != fold["level"] and
+               (fold["level"] == "none" or level == "layer")]
+    if coarser:
+        return f"; fold it with the show menu ({' or '.join(coarser)})"
+    return "; its numbers stay live without it"
 
 
 def folded_ids(snap: dict[str, Any]) -> dict[int, str]:
@@ -105,7 +127,7 @@ def layout_svg(snap: dict[str, Any]) -> str:
         raise ValueError(f"this graph has {drawn_count(snap)} nodes to draw; the explorer draws at most {MAX_LAYOUT_NODES}")
     hidden = folded_ids(snap)
     groups = snap["fold"]["groups"] if hidden else []
-    placed = json.loads(render(_dot(nodes, hidden, groups), "json0", timeout=LAYOUT_SECONDS))
+    placed = json.loads(render(_dot(nodes, hidden, groups), "json0", timeout=LAYOUT_SECONDS, prefer_system_dot=True))
     boxes = {o["name"]: _box(o) for o in placed.get("objects", []) if "pos" in o}  # not the rank subgraphs
     width, height = (float(t) for t in placed["bb"].split(",")[2:])
     names = [o["name"] for o in placed.get("objects", [])]

@@ -24,7 +24,7 @@ import webbrowser
 from importlib import resources
 from typing import Any, Mapping, Sequence
 
-from .explorer_svg import with_layout
+from .explorer import layout_or_503
 from .playground_config import check_config
 from .playground_player import Player
 from .playground_session import TrainingSession
@@ -123,7 +123,7 @@ class Playground(ServedApp):
             raise HTTPError(501, "neuron graphs need viz.snapshot, which this installation lacks") from None
         snap["editable"] = False
         snap["expression"] = f"neuron L{numbers['layer']}.N{numbers['index']}, sample {numbers['sample']}"
-        return with_layout(snap, query.get("have"))  # the explorer view's picture, once per structure
+        return layout_or_503(snap, query.get("have"))  # the explorer view's picture, once per structure
 
     def _model(self, request: Request) -> Response:
         return Response(self.session.model_json().encode("utf-8"), "application/json",

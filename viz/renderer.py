@@ -3,7 +3,9 @@
 Order of preference: the ``VALUEGRAD_DOT`` environment variable, the ``graphviz-pure`` executable
 installed with this package (the interpreter's scripts folder first, since a venv's python may run
 without its ``bin`` on PATH, then PATH), then Graphviz's own ``dot``. graphviz-pure renders SVG,
-PNG and JPEG but not PDF, so other formats go to a system ``dot``.
+PNG and JPEG but not PDF, so other formats go to a system ``dot``. A caller that needs a layout quickly
+(the explorer, laying out while a learner waits) may ask for the system ``dot`` first: on graphs with a
+wide fan-out it is many times faster (a 60-term sum: 0.3 s against 5 s), with the same layout.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def _scripts_dir() -> str | None:
     return sysconfig.get_path("scripts")
 
 
-def find_renderer(format: str = "svg") -> Path:
-    """The executable that will render ``format``, following the documented order of preference.
+def find_renderer(format: str = "svg", *, prefer_system_dot: bool = False) -> Path:
+    """The executable that will render ``format``, following the documented order of preference
+    (``prefer_system_dot``: Graphviz's own ``dot`` before graphviz-pure when both are there).
 
     >>> find_renderer("svg").exists()
     True
@@ -58,6 +61,8 @@ def find_renderer(format: str = "svg") -> Path:
                 fmt, f"{ENV_VAR} points at graphviz-pure", f"and point {ENV_VAR} at its dot, or unset {ENV_VAR}"
             ))
         return Path(found)
+    if prefer_system_dot and shutil.which("dot"):
+        return Path(shutil.which("dot"))
     pure = None
     scripts = _scripts_dir()
     if scripts:
@@ -90,12 +95,14 @@ BITMAP_FORMATS = frozenset({"png", "jpg", "jpeg", "jpe", "gif", "bmp", "tif", "t
 GRAPHVIZ_DPI = 96.0  # what a renderer uses when no dpi is given
 
 
-def render(source: str, format: str, dpi: float | None = None, *, timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+def render(source: str, format: str, dpi: float | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
+           prefer_system_dot: bool = False) -> bytes:
     """Lay out DOT ``source`` and return the picture as bytes in ``format`` (``"svg"``, ``"png"``, ...).
 
     ``dpi`` sets the resolution of bitmap formats (graphviz's default is 96). A bitmap whose laid-out
     size times ``dpi`` would exceed ``MAX_PIXELS`` is refused before it is drawn; a renderer still
-    running after ``timeout`` seconds is stopped (``None``: wait for ever).
+    running after ``timeout`` seconds is stopped (``None``: wait for ever). ``prefer_system_dot``: see
+    ``find_renderer``.
 
     >>> render("digraph { a -> b }", "svg")[:5]
     b'<?xml'
@@ -104,12 +111,12 @@ def render(source: str, format: str, dpi: float | None = None, *, timeout: float
     if fmt in BITMAP_FORMATS:
         _check_bitmap_size(source, dpi, timeout)
     command = [f"-T{fmt}"] + ([f"-Gdpi={float(dpi):g}"] if dpi is not None else [])
-    return _run(command, source, fmt, timeout)
+    return _run(command, source, fmt, timeout, prefer_system_dot)
 
 
-def _run(arguments: list[str], source: str, fmt: str, timeout: float | None) -> bytes:
+def _run(arguments: list[str], source: str, fmt: str, timeout: float | None, prefer_system_dot: bool = False) -> bytes:
     """Run the renderer for ``fmt`` with ``arguments`` on ``source``; its stdout, or a clear error."""
-    exe = find_renderer(fmt)
+    exe = find_renderer(fmt, prefer_system_dot=prefer_system_dot)
     try:
         done = subprocess.run([str(exe), *arguments], input=source.encode("utf-8"), capture_output=True,
                               check=False, timeout=timeout)
