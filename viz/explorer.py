@@ -5,7 +5,8 @@ API (every request needs the ``token`` from the printed URL):
 ``GET /api/snapshot?expr=...&x=3[&target=ID][&steps=1][&fold=LEVEL][&open=KEY,KEY][&have=LAYOUT]`` → the
 snapshot, plus ``svg`` when its picture (``layout``: structure and fold state) differs from ``have``; a bad
 expression or value is 400 with the parser's caret message. ``fold`` is ``none``, ``neuron``, ``layer`` or
-``auto`` (the default: a big graph built with ``nn`` starts folded); ``open`` lists groups shown opened.
+``auto`` (the default: a big graph built with ``nn`` starts folded); ``open`` lists groups shown opened
+(a key naming no group of the folded graph is 400).
 """
 
 from __future__ import annotations
