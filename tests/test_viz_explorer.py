@@ -352,7 +352,7 @@ def test_the_note_for_a_graph_too_big_points_at_the_show_menu(monkeypatch):
     loss = ((out[0] if isinstance(out, list) else out) - 1.0) ** 2
     monkeypatch.setattr(explorer_svg, "MAX_LAYOUT_NODES", 2)
     snap = explorer_svg.with_layout(snapshot(loss, fold="none"))
-    assert snap["svg"] is None and "show menu (neuron or layer)" in snap["svg_note"]
+    assert snap["svg"] is None and "choose “one card per neuron” or “one card per layer” in the show menu" in snap["svg_note"]
 
 
 def test_a_graph_built_in_python_refuses_an_undefined_move_in_the_users_terms():

@@ -93,8 +93,8 @@ def _fold_advice(snap: dict[str, Any]) -> str:
     fold = snap.get("fold")
     coarser = [level for level in (fold or {}).get("levels", []) if level != fold["level"] and
                (fold["level"] == "none" or level == "layer")]
-    if coarser:
-        return f"; fold it with the show menu ({' or '.join(coarser)})"
+    if coarser:  # in the words of the page's show menu
+        return "; choose " + " or ".join(f"“one card per {level}”" for level in coarser) + " in the show menu"
     return "; its numbers stay live without it"
 
 
