@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import gc
 import math
 import sys
@@ -32,6 +33,18 @@ def test_a_million_op_chain_backpropagates_at_the_default_recursion_limit() -> N
     last = weakref.ref(y)
     del y
     assert last() is None  # freed by reference counting, without recursion
+
+
+def test_grad_and_the_sweep_walk_a_deep_chain_without_recursion_and_restore_every_grad() -> None:
+    # 100 times the recursion limit: grad and reverse_sweep run backward's iterative loop.
+    x = Value(1.0)
+    y = x
+    for i in range(100_000):
+        y = y + 1.0 if i % 2 else y * 1.0
+    x.grad = 5.0
+    assert autograd.grad(y, x) == 1.0 and x.grad == 5.0
+    (last_step,) = collections.deque(autograd.reverse_sweep(y), maxlen=1)
+    assert last_step.node is x and last_step.grad == 1.0 and x.grad == 5.0
 
 
 def test_leaf_gradients_accumulate_across_backward_calls() -> None:
