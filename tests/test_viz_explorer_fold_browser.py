@@ -131,3 +131,18 @@ def test_fold_by_layer_double_click_and_keyboard(page):
     ActionChains(page).double_click(page.find_element(By.CSS_SELECTOR, 'g[data-name="L2.N4.w1"]')).perform()
     wait(page, lambda d: "L2.N4" in cards(d))  # a double-click inside an opened neuron folds it back
     assert console_errors(page) == []
+
+
+def test_a_shared_url_restores_the_fold_and_drops_a_group_the_graph_lacks(driver):
+    ex = ExplorerServer(mlp_loss()[1]).start()
+    try:
+        driver.get("about:blank")
+        driver.get(ex.url + "#fold=neuron&open=L1.N2,L9.N99")  # L9.N99: hand-edited, no such group
+        wait(driver, lambda d: "L1.N2.out" in d.execute_script(
+            "return [...document.querySelectorAll('g.vg-node')].map((g) => g.dataset.name)"))
+        assert "L1.N2" not in cards(driver) and "L1.N1" in cards(driver)  # L1.N2 opened, the rest folded
+        error = driver.find_element(By.CSS_SELECTOR, ".vg-error")
+        assert not error.text  # the unknown name was dropped, not sent (the server would refuse it)
+        assert console_errors(driver) == []
+    finally:
+        ex.close()

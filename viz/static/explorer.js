@@ -815,7 +815,10 @@ class ExplorerView {
       changed = true;
     }
     if (first.fold && ["none", ...first.fold.levels].includes(hash.get("fold"))) {  // a level this graph has
-      const opened = (hash.get("open") || "").split(",").filter(Boolean);
+      // Only groups this graph has: a hand-edited hash naming another would make every request fail.
+      const groups = new Set(first.fold.groups.map((g) => g.key));
+      const known = (k) => groups.has(k) || first.nodes.some((n) => n.group === k || n.group.startsWith(k + "."));
+      const opened = (hash.get("open") || "").split(",").filter((k) => k && known(k));
       if (hash.get("fold") !== first.fold.level || opened.join(",") !== first.fold.open.join(",")) changed = true;
       [this.fold, this.opened] = [hash.get("fold"), opened];
     }
