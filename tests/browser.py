@@ -26,6 +26,19 @@ def chromium():
     return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
+def running_chromium():
+    """For a module-scoped ``driver`` fixture (``yield from running_chromium()``): a started Chromium, quit
+    afterwards; a browser that fails to start is a skip, not a failure of the page under test."""
+    try:
+        driver = chromium()
+    except pytest.skip.Exception:
+        raise
+    except Exception as exc:
+        pytest.skip(f"headless chromium did not start: {exc}")
+    yield driver
+    driver.quit()
+
+
 def console_errors(driver) -> list[str]:
     """The browser console's errors since the last call."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -6,7 +6,6 @@ Skipped cleanly where chromium, chromedriver or selenium is missing; ``.ci/run``
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
@@ -14,42 +13,23 @@ from autograd import parse
 from viz import ExplorerServer
 from viz.walk import graph_order
 
+from browser import console_errors, running_chromium
+
 pytestmark = pytest.mark.browser
 
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-if not (CHROMIUM and os.path.exists(CHROMEDRIVER)):
-    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 EXPRESSION = "cos(sin(x**2) + 3*x**2)"
 
 
-def start_chromium():
-    """One headless Chromium for the module (starting one costs about a second)."""
-    os.environ["SE_OFFLINE"] = "true"  # never try to download a browser or driver
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1300,800"):
-        options.add_argument(flag)
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-
-
 @pytest.fixture(scope="module")
 def driver():
-    try:
-        d = start_chromium()
-    except Exception as exc:  # a broken install is a skip, not a failure of the explorer
-        pytest.skip(f"headless chromium did not start: {exc}")
-    yield d
-    d.quit()
+    yield from running_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +67,7 @@ def engine(x):
 
 
 def no_console_errors(driver):
-    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    assert errors == []
+    assert console_errors(driver) == []
 
 
 def test_the_page_shows_every_value_and_gradient_of_the_engine(page):

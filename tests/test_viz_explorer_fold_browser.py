@@ -13,7 +13,7 @@ from autograd import Value
 from nn.losses import mse
 from viz import ExplorerServer
 
-from browser import chromium, console_errors
+from browser import console_errors, running_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +44,7 @@ def engine(w1: float | None = None) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def driver():
-    try:
-        d = chromium()
-    except Exception as exc:  # a broken install is a skip, not a failure of the explorer
-        pytest.skip(f"headless chromium did not start: {exc}")
-    yield d
-    d.quit()
+    yield from running_chromium()
 
 
 @pytest.fixture()
