@@ -141,3 +141,28 @@ def test_a_shared_url_restores_the_fold_and_drops_a_group_the_graph_lacks(driver
         assert console_errors(driver) == []
     finally:
         ex.close()
+
+
+def shown_inputs(driver) -> list[str]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('.vg-input')].filter((r) => !r.hidden).map((r) => r.dataset.input)")
+
+
+def test_a_models_many_sliders_can_be_filtered_and_a_card_shows_its_own(page):
+    assert len(shown_inputs(page)) == 2 * 8 + 8 + 8 * 8 + 8 + 8 + 1  # every parameter, before filtering
+    page.find_element(By.NAME, "input-filter").send_keys("L1.N2.")
+    wait(page, lambda d: shown_inputs(d) == ["L1.N2.w1", "L1.N2.w2", "L1.N2.b"])
+    page.find_element(By.CSS_SELECTOR, 'g[data-name="L2.N3"]').click()
+    page.find_element(By.NAME, "group-sliders").click()  # the folded card's own parameters
+    wait(page, lambda d: shown_inputs(d) == [f"L2.N3.w{i}" for i in range(1, 9)] + ["L2.N3.b"])
+    box = page.find_element(By.CSS_SELECTOR, 'input[name="L2.N3.b"][type="number"]')
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("0.75")  # a filtered slider still drives the engine
+    net, _ = mlp_loss()
+    net.layers[1].neurons[2].b.data = 0.75
+    moved = net.layers[1].neurons[2](net.layers[0](list(SAMPLE))).data  # the engine's L2.N3 output now
+    wait(page, lambda d: text(d, "L2.N3", "data") == f"{moved:.4f}")
+    page.find_element(By.NAME, "input-filter").clear()
+    page.find_element(By.NAME, "input-filter").send_keys(" ")  # blank: every slider again
+    wait(page, lambda d: len(shown_inputs(d)) == 105)
+    assert console_errors(page) == []

@@ -101,7 +101,11 @@ class ExplorerView {
       el("label", {class: "vg-toggle"}, heat, el("span", {text: "heat |grad|"})));
     this.inputs = el("div", {class: "vg-inputs"});
     this.targetLine = el("div", {class: "vg-target"});
-    const side = el("aside", {class: "vg-side"}, el("h2", {text: "Inputs"}), this.inputs, this.targetLine);
+    // A model has hundreds of parameters: a filter (shown for many inputs) keeps the sliders one can use.
+    this.inputFilter = el("input", {type: "search", name: "input-filter", class: "vg-input-filter", hidden: "",
+                                    placeholder: "filter inputs (e.g. L1.N2.)", "aria-label": "filter inputs"});
+    this.inputFilter.addEventListener("input", () => this.filterInputs());
+    const side = el("aside", {class: "vg-side"}, el("h2", {text: "Inputs"}), this.inputFilter, this.inputs, this.targetLine);
     this.stage = el("div", {class: "vg-stage"});
     this.canvas = el("div", {class: "vg-canvas"}, this.stage,
       el("div", {class: "vg-zoom"},
@@ -152,6 +156,15 @@ class ExplorerView {
         row.querySelector('input[type="range"]').value = value;
       }
     });
+    this.inputFilter.hidden = names.length <= 12;
+    if (this.inputFilter.hidden) this.inputFilter.value = "";
+    this.filterInputs();
+  }
+
+  // Shows only the input rows whose name holds the filter's text (every row when it is empty).
+  filterInputs() {
+    const want = this.inputFilter.value.trim().toLowerCase();
+    for (const row of this.inputs.children) row.hidden = want !== "" && !row.dataset.input.toLowerCase().includes(want);
   }
 
   inputRow(input) {
@@ -686,6 +699,9 @@ class ExplorerView {
     }
     const actions = el("div", {class: "vg-actions"},
       el("button", {type: "button", name: "open-group", text: `open ${group.key}`, onclick: () => this.openGroup(group.key)}),
+      ...(group.params.length && !this.inputFilter.hidden ? [el("button", {type: "button", name: "group-sliders",
+        text: "its sliders", title: `show only ${group.key}'s parameters among the inputs`,
+        onclick: () => { this.inputFilter.value = group.key + "."; this.filterInputs(); }})] : []),
       el("button", {type: "button", name: "close", text: "close", onclick: () => { this.selectedGroup = null; this.paint(); }}));
     rows.push(actions);
     this.panel.replaceChildren(...rows);
