@@ -123,6 +123,14 @@ def test_clicking_a_node_opens_its_chain_rule_and_highlights_the_path(page):
     no_console_errors(page)
 
 
+def test_a_node_opens_from_the_keyboard_too(page):
+    page.execute_script("document.querySelector('g[data-name=\"d\"]').focus()")
+    assert page.switch_to.active_element.get_attribute("data-name") == "d"
+    ActionChains(page).send_keys(Keys.ENTER).perform()
+    wait(page, lambda d: "d = c × 3" in d.find_element(By.CSS_SELECTOR, ".vg-panel").text)
+    no_console_errors(page)
+
+
 def test_any_node_can_be_the_one_differentiated(page):
     page.find_element(By.CSS_SELECTOR, 'g[data-name="c"]').click()
     page.find_element(By.NAME, "differentiate").click()

@@ -318,6 +318,12 @@ class ExplorerView {
         heat: g.querySelector(".vg-heat"), op: svg.querySelector(`.vg-op[data-id="${g.dataset.id}"]`),
       });
       g.addEventListener("click", (e) => { e.stopPropagation(); this.select(Number(g.dataset.id)); });
+      g.setAttribute("tabindex", "0");  // reachable with Tab: Enter or Space opens its chain rule, as a click does
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", g.dataset.name);
+      g.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.select(Number(g.dataset.id)); }
+      });
       g.addEventListener("dblclick", (e) => {  // inside an opened group: fold it back (torchvista-style)
         const around = this.openedAround(this.snap.nodes[Number(g.dataset.id)]);
         if (around) { e.stopPropagation(); this.closeGroup(around); }
