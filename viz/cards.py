@@ -187,12 +187,9 @@ class Cards:
             return self._terms(grouping, key, hot)
         members = grouping.members[key]
         params = sum(map(self.is_param, members))
-        # What the group computes for the rest of the graph; its parameters used outside (a penalty) are not outputs.
-        outs = [o for o in grouping.outputs_of(key) if not self.is_param(o)]
+        outs = grouping.results_of(key)
         kind = "neuron" if grouping.collapse == "neuron" else "layer"
-        acts = dict.fromkeys("linear" if o.op is None or o.op.linear else o.op.name for o in outs)
-        detail = f"{params} params · {escape(', '.join(acts))}"
-        rows = self._module_head(key, detail)
+        rows = self._module_head(key, escape(grouping.detail_of(key)))
         if len(outs) == 1:
             rows += self._rows(outs[0])
         else:

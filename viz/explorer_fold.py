@@ -104,15 +104,12 @@ def _folds(order: list[Value], output: Value, index: Mapping[Value, int], names:
     groups = []
     for key in grouping.keys:
         members = grouping.members[key]
-        # What the group computes for the rest of the graph; its parameters used outside (a penalty) are not outputs.
-        outs = [o for o in grouping.outputs_of(key) if not is_parameter(o)] or members[-1:]
+        outs = grouping.results_of(key) or members[-1:]
         params = [m for m in members if is_parameter(m)]
         if key in grouping.terms:
             kind, detail = "terms", f"each {term_formula(outs[0], members, names, grouping)}"
         else:
-            kind = "layer" if "." not in key else "neuron"
-            acts = dict.fromkeys("linear" if o.op is None or o.op.linear else o.op.name for o in outs)
-            detail = f"{len(params)} params · {', '.join(acts)}"
+            kind, detail = ("layer" if "." not in key else "neuron"), grouping.detail_of(key)
         groups.append({"id": grouping.node_id(key), "key": key, "kind": kind, "detail": detail,
                        "members": [index[m] for m in members], "outputs": [index[o] for o in outs],
                        "params": [index[p] for p in params]})

@@ -221,12 +221,16 @@ class _Writer:
             source = self.node_id(p)
             attrs = self._operand_attrs(v, p, side, operands[j] if operands else "", hot)
             if self.grouping.key_of(p) is not None:  # from a folded node: one edge, however many of its Values are used
-                if self.card.is_param(p) and _HOT_ATTRS not in attrs:
+                if self.card.is_param(p) and not self._lit(v, p, hot):
                     attrs = _PARAMETER_EDGE_ATTRS
                 self._edge_once(source, f"o{i}", attrs)
             else:
                 self.edges.append(f"{source} -> o{i}" + (f" [{attrs}]" if attrs else ""))
         self.edges.append(f"o{i} -> v{i}{_HOT_EDGE if hot else ''}")
+
+    def _lit(self, v: Value, p: Value, hot: bool) -> bool:
+        """Whether the edge p → v is drawn highlighted: on the marked path, or where the gradient flows now."""
+        return (hot and p in self.marked) or v is self.flowing
 
     def _operand_attrs(self, v: Value, p: Value, side: str, operand: str, hot: bool) -> str:
         attrs = []
@@ -235,7 +239,7 @@ class _Writer:
         # would sit on the frame's own title when the edge comes from outside the frame.
         if operand and (side == "headlabel" or not (enters or self.card.title(p) == operand)):
             attrs.append(f'{side}="{operand}"{_OPERAND_FONT}')
-        if (hot and p in self.marked) or v is self.flowing:
+        if self._lit(v, p, hot):
             attrs.append(_HOT_ATTRS)
         if enters:
             # One empty rank before a frame keeps it clear of the previous frame's column, so

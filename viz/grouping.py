@@ -155,6 +155,17 @@ class Grouping:
                 used.update(p for p in v.parents if self.key_of(p) not in (None, kv))
         return [m for m in self.members[key] if m in self._used_outside]
 
+    def results_of(self, key: str) -> list[Value]:
+        """What a folded group computes for the rest of the graph: its outputs that are not parameters (a
+        penalty over every weight uses the parameters too, but they are not what the group computes)."""
+        return [o for o in self.outputs_of(key) if not self.is_param(o)]
+
+    def detail_of(self, key: str) -> str:
+        """A folded neuron's or layer's one-line summary: ``"3 params · tanh"``."""
+        acts = dict.fromkeys("linear" if o.op is None or o.op.linear else o.op.name for o in self.results_of(key))
+        params = sum(map(self.is_param, self.members[key]))
+        return f"{params} params · {', '.join(acts)}"
+
     def _path(self, group: str | None) -> tuple[str, ...]:
         """The frames around a node tagged ``group``: each dotted prefix, outermost first."""
         if not self.clusters:
